@@ -1,0 +1,164 @@
+//! The 8250/16550 UART, polled, as the kernel console.
+//!
+//! Ports a small part of 9front `sys/src/9/pc/uarti8250.c`: the register
+//! layout, the baud-rate divisor computation of `i8250baud`, the polled
+//! `i8250putc`, and `i8250console`. Differences: there is no `Uart`/
+//! `PhysUart` machinery, no interrupts, no input and no `console=`
+//! configuration yet; `i8250console` always takes COM1 (0x3F8) at
+//! 115200 baud, 8 data bits, no parity, 1 stop bit (9front's default is
+//! 9600 and only when plan9.ini says `console=0`). The wait for the
+//! transmitter is a bounded spin on the line status register instead of
+//! 9front's `delay(1)` loop, as there is no timer yet.
+
+use core::fmt;
+
+use crate::l::{inb, outb};
+
+/// COM1's I/O base.
+pub const UART0: u16 = 0x3F8;
+/// COM2's I/O base.
+#[allow(dead_code)]
+pub const UART1: u16 = 0x2F8;
+/// The crystal of a PC UART, in Hz.
+pub const UARTFREQ: u32 = 1_843_200;
+
+// Registers, as offsets from the I/O base.
+/// Transmitter holding (write).
+const THR: u16 = 0;
+/// Interrupt enable.
+const IER: u16 = 1;
+/// FIFO control (write).
+const FCR: u16 = 2;
+/// Line control.
+const LCR: u16 = 3;
+/// Modem control.
+const MCR: u16 = 4;
+/// Line status.
+const LSR: u16 = 5;
+/// Divisor latch, low byte (while LCR.DLAB).
+const DLL: u16 = 0;
+/// Divisor latch, high byte (while LCR.DLAB).
+const DLM: u16 = 1;
+
+// FCR bits.
+const FIFOENA: u8 = 0x01;
+const FIFORCLR: u8 = 0x02;
+const FIFOTCLR: u8 = 0x04;
+
+// LCR bits.
+const WLS8: u8 = 0x03;
+const DLAB: u8 = 0x80;
+
+// MCR bits.
+const DTR: u8 = 0x01;
+const RTS: u8 = 0x02;
+
+// LSR bits.
+/// Transmitter holding register empty.
+const THRE: u8 = 0x20;
+
+/// The console's line speed.
+pub const CONSBAUD: u32 = 115_200;
+
+/// The baud-rate generator constant for `baud` on a UART clocked at
+/// `freq`, rounded to nearest as i8250baud does; `None` if either is
+/// zero or the result does not fit the 16-bit divisor latch.
+pub const fn i8250bgc(freq: u32, baud: u32) -> Option<u16> {
+    if freq == 0 || baud == 0 {
+        return None;
+    }
+    let bgc = (freq as u64 + 8 * baud as u64 - 1) / (16 * baud as u64);
+    if bgc == 0 || bgc > 0xFFFF {
+        None
+    } else {
+        Some(bgc as u16)
+    }
+}
+
+/// A polled 8250 at an I/O base.
+#[derive(Clone, Copy)]
+pub struct Uart {
+    io: u16,
+}
+
+impl Uart {
+    /// Set the line to `baud` 8N1, enable and clear the FIFOs, raise DTR
+    /// and RTS, and leave interrupts off.
+    pub fn enable(self, baud: u32) {
+        let bgc = match i8250bgc(UARTFREQ, baud) {
+            Some(b) => b,
+            None => return,
+        };
+        // SAFETY: `self.io` is the base of an 8250-compatible UART (only
+        // `console` makes one); these writes only configure that UART.
+        unsafe {
+            outb(self.io + IER, 0);
+            outb(self.io + LCR, DLAB);
+            outb(self.io + DLL, bgc as u8);
+            outb(self.io + DLM, (bgc >> 8) as u8);
+            outb(self.io + LCR, WLS8);
+            outb(self.io + FCR, FIFOENA | FIFORCLR | FIFOTCLR);
+            outb(self.io + MCR, DTR | RTS);
+        }
+    }
+
+    /// Wait (boundedly) for the transmitter to be ready.
+    fn thrwait(self) {
+        for _ in 0..100_000 {
+            // SAFETY: reading the line status of our UART has no side
+            // effect beyond clearing its error bits.
+            if unsafe { inb(self.io + LSR) } & THRE != 0 {
+                return;
+            }
+            core::hint::spin_loop();
+        }
+    }
+
+    /// Send one byte.
+    pub fn putc(self, c: u8) {
+        self.thrwait();
+        // SAFETY: writing the transmitter holding register of our UART
+        // sends one byte.
+        unsafe { outb(self.io + THR, c) };
+    }
+
+    /// Send `s`, turning each `\n` into `\r\n` as a terminal expects.
+    pub fn puts(self, s: &[u8]) {
+        for &c in s {
+            if c == b'\n' {
+                self.putc(b'\r');
+            }
+            self.putc(c);
+        }
+    }
+}
+
+impl fmt::Write for Uart {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.puts(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The console UART: COM1.
+pub fn console() -> Uart {
+    Uart { io: UART0 }
+}
+
+/// Make COM1 the console: 115200 8N1, polled.
+pub fn i8250console() {
+    console().enable(CONSBAUD);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divisors() {
+        assert_eq!(i8250bgc(UARTFREQ, 115_200), Some(1));
+        assert_eq!(i8250bgc(UARTFREQ, 9600), Some(12));
+        assert_eq!(i8250bgc(UARTFREQ, 0), None);
+        assert_eq!(i8250bgc(UARTFREQ, 1), None);
+    }
+}

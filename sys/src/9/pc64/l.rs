@@ -1,0 +1,334 @@
+//! The bootstrap: Multiboot header, 32-bit entry, GDT, boot page tables,
+//! the switch to long mode and the jump to the higher half; and the
+//! small machine-instruction helpers (port I/O, halting).
+//!
+//! Ports 9front `sys/src/9/pc64/l.s`, as `global_asm!` (AT&T syntax) plus
+//! Rust wrappers around single instructions. Differences from l.s:
+//!
+//! - The Multiboot flags are 0x00010003 (page-align modules, memory
+//!   info, address kludge) rather than 0x00010007: planten does not ask
+//!   the loader for a graphics mode, since its console is the serial port.
+//! - The kernel is an ELF file laid out by `kernel.ld` with text, data and
+//!   bss in one contiguous segment, so l.s's shuffle that moves the data
+//!   segment up to a page boundary after a Multiboot load is not needed.
+//! - The boot page tables (PML4, one PDP, PD0 and an empty PD1) and the
+//!   boot stack are in the kernel's bss, not at the fixed low addresses
+//!   CPU0PML4... of mem.h, so they cannot collide with wherever the loader
+//!   left its Multiboot information. As in l.s the PML4 has the same PDP
+//!   at slot 0 (identity map) and slot 511 (KZERO), and that PDP has PD0
+//!   at slot 0 and slot 510, so physical 0–1 GiB appears both at 0 and at
+//!   KZERO. l.s maps only up to the end of the kernel plus 16 KiB; this
+//!   maps the whole first GiB with 2 MiB pages (mem::BOOTMAPPED).
+//! - bss is cleared in 32-bit mode, before the page tables in it are
+//!   built, rather than after the jump to the higher half.
+//! - SSE is enabled (CR4.OSFXSR|OSXMMEXCPT, CR0.MP, CR0.EM clear) before
+//!   any Rust code runs, because the compiler uses SSE registers in
+//!   ordinary code. CR0.NE is set for native x87 error reporting.
+//! - There is no Mach yet: RMACH (R15) and RUSER (R14) are not set up.
+//!   The stack is a 64 KiB array in bss. The Multiboot magic and info
+//!   pointer are passed to `main` as arguments rather than read by it from
+//!   `multibootptr`.
+//! - Of l.s's many helper routines only port I/O and halting exist so
+//!   far; they are `#[inline]` Rust functions around `asm!`.
+
+use core::arch::{asm, global_asm};
+
+use crate::mem::{
+    pglsz, ptlx, selector, KDSEL, KE32SEL, KESEL, KZERO, NGDT, PTEACCESSED, PTEDIRTY, PTEGLOBAL,
+    PTESIZE, PTEVALID, PTEWRITE, SEGB, SEGD, SEGDATA, SEGEXEC, SEGG, SEGL, SEGP, SEGR, SEGW,
+};
+
+/// Multiboot v1 header magic and flags.
+const MBMAGIC: u32 = 0x1BAD_B002;
+/// Bit 0: page-align modules; bit 1: give memory info; bit 16: the
+/// header's address fields are valid (needed to load an ELF64 image).
+const MBFLAGS: u32 = 0x0001_0003;
+const MBCHECKSUM: u32 = 0u32.wrapping_sub(MBMAGIC.wrapping_add(MBFLAGS));
+
+/// High word of a flat (base 0, limit 4 GiB) descriptor at privilege 0.
+const fn flat(bits: u32) -> u32 {
+    bits | SEGP | (0xF << 16)
+}
+/// 64-bit kernel code (KESEG).
+const GDTKE: u32 = flat(SEGL | SEGG | SEGEXEC | SEGR);
+/// 32-bit kernel data (KDSEG).
+const GDTKD: u32 = flat(SEGG | SEGB | SEGDATA | SEGW);
+/// 32-bit kernel code (KE32SEG), used only between the GDT load and the
+/// switch to long mode.
+const GDTKE32: u32 = flat(SEGG | SEGD | SEGEXEC | SEGR);
+
+/// Flags of an intermediate page-table entry.
+const PTEDIR: u64 = PTEACCESSED | PTEDIRTY | PTEWRITE | PTEVALID;
+/// Flags of a 2 MiB kernel page.
+const PTEBIG: u64 = PTEACCESSED | PTEDIRTY | PTESIZE | PTEGLOBAL | PTEWRITE | PTEVALID;
+
+const CR0PE: u32 = 1 << 0;
+const CR0MP: u32 = 1 << 1;
+const CR0EM: u32 = 1 << 2;
+const CR0TS: u32 = 1 << 3;
+const CR0NE: u32 = 1 << 5;
+const CR0WP: u32 = 1 << 16;
+const CR0NW: u32 = 1 << 29;
+const CR0CD: u32 = 1 << 30;
+const CR0PG: u32 = 1 << 31;
+const CR4PSE: u32 = 1 << 4;
+const CR4PAE: u32 = 1 << 5;
+const CR4PGE: u32 = 1 << 7;
+const CR4OSFXSR: u32 = 1 << 9;
+const CR4OSXMMEXCPT: u32 = 1 << 10;
+const MSREFER: u32 = 0xc000_0080;
+const EFERLME: u32 = 1 << 8;
+
+/// Size of the boot processor's stack.
+const BOOTSTACK: usize = 64 * 1024;
+
+global_asm!(
+    // Everything up to _start64v runs at physical addresses, so every
+    // reference to a symbol subtracts KZERO.
+    ".section .text.boot, \"ax\"",
+    ".code32",
+    // load_addr: the start of the loaded image. Entered (from
+    // _multibootentry) in flat 32-bit protected mode, interrupts maybe on.
+    ".globl _protected",
+    "_protected:",
+    "    cli",
+    "    lgdt (_gdtptr32p - {kzero})",
+    "    movw ${kdsel}, %ax",
+    "    movw %ax, %ds",
+    "    movw %ax, %es",
+    "    movw %ax, %fs",
+    "    movw %ax, %gs",
+    "    movw %ax, %ss",
+    "    ljmpl ${ke32sel}, $(_warp64 - {kzero})",
+    // The Multiboot header: 4-byte aligned, within the first 8 KiB of
+    // the file (kernel.ld puts .text.boot first).
+    "    .balign 4",
+    ".globl _multibootheader",
+    "_multibootheader:",
+    "    .long {mbmagic}",
+    "    .long {mbflags}",
+    "    .long {mbchecksum}",
+    "    .long _multibootheader - {kzero}", // header_addr
+    "    .long _protected - {kzero}",       // load_addr
+    "    .long edata - {kzero}",            // load_end_addr
+    "    .long end - {kzero}",              // bss_end_addr
+    "    .long _multibootentry - {kzero}",  // entry_addr
+    // The loader jumps here with EAX = 0x2BADB002 and EBX = the physical
+    // address of its information structure; the segments are flat but the
+    // GDT may be anywhere, so reload it (in _protected) before anything
+    // reloads a segment register.
+    ".globl _multibootentry",
+    "_multibootentry:",
+    "    movl %eax, (multibootmagic - {kzero})",
+    "    movl %ebx, (multibootptr - {kzero})",
+    "    jmp _protected",
+    // Running on our own GDT, still 32-bit, paging off.
+    "_warp64:",
+    // Clear bss (which holds the page tables and the stack).
+    "    cld",
+    "    movl $(edata - {kzero}), %edi",
+    "    movl $(end - {kzero}), %ecx",
+    "    subl %edi, %ecx",
+    "    shrl $2, %ecx",
+    "    xorl %eax, %eax",
+    "    rep stosl",
+    // PML4[0] and PML4[KZERO] -> PDP.
+    "    movl $(_pml4 - {kzero}), %esi",
+    "    movl $(_pdp - {kzero} + {ptedir}), %edx",
+    "    movl %edx, {pml4o0}(%esi)",
+    "    movl %edx, {pml4okz}(%esi)",
+    // PDP[0] and PDP[KZERO] -> PD0; PDP[KZERO+1GiB] -> PD1 (empty for
+    // now, but present so that later mappings above 1 GiB need not
+    // change the PDP).
+    "    movl $(_pdp - {kzero}), %eax",
+    "    movl $(_pd0 - {kzero} + {ptedir}), %edx",
+    "    movl %edx, {pdpo0}(%eax)",
+    "    movl %edx, {pdpokz}(%eax)",
+    "    movl $(_pd1 - {kzero} + {ptedir}), %edx",
+    "    movl %edx, {pdpokz1}(%eax)",
+    // PD0: 512 2 MiB pages, physical 0 to 1 GiB.
+    "    movl $(_pd0 - {kzero}), %edi",
+    "    movl ${ptebig}, %eax",
+    "    movl $512, %ecx",
+    "1:",
+    "    movl %eax, (%edi)",
+    "    addl ${pg2m}, %eax",
+    "    addl $8, %edi",
+    "    loop 1b",
+    // Into long mode: CR3, then PAE and global pages (and SSE) in CR4,
+    // then EFER.LME, then paging in CR0, then a far jump to 64-bit code.
+    "    movl %esi, %cr3",
+    "    movl %cr4, %eax",
+    "    andl ${cr4clr}, %eax",
+    "    orl ${cr4set}, %eax",
+    "    movl %eax, %cr4",
+    "    movl ${msrefer}, %ecx",
+    "    rdmsr",
+    "    orl ${eferlme}, %eax",
+    "    wrmsr",
+    "    movl %cr0, %edx",
+    "    andl ${cr0clr}, %edx",
+    "    orl ${cr0set}, %edx",
+    "    movl %edx, %cr0",
+    "    ljmpl ${kesel}, $(_identity - {kzero})",
+    // Long mode, still at the physical (identity-mapped) address.
+    ".code64",
+    "_identity:",
+    "    movabsq $_start64v, %rax",
+    "    jmpq *%rax",
+    // Now at the linked, higher-half address.
+    "_start64v:",
+    "    lgdt _gdtptr64v(%rip)",
+    "    xorl %eax, %eax",
+    "    movw %ax, %ds",
+    "    movw %ax, %es",
+    "    movw %ax, %fs",
+    "    movw %ax, %gs",
+    "    movw %ax, %ss",
+    "    lldt %ax",
+    "    leaq (_bootstack + {bootstack})(%rip), %rsp",
+    "    xorl %ebp, %ebp",
+    "    pushq $0", // clear the flags, DF and IF among them
+    "    popfq",
+    "    movl multibootmagic(%rip), %edi",
+    "    movl multibootptr(%rip), %esi",
+    "    call main",
+    "2:",
+    "    cli",
+    "    hlt",
+    "    jmp 2b",
+    // The GDT and the pointers lgdt loads.
+    "    .balign 16",
+    "_gdt:",
+    "    .quad 0",
+    "    .long 0xFFFF, {gdtke}",
+    "    .long 0xFFFF, {gdtkd}",
+    "    .long 0xFFFF, {gdtke32}",
+    "_gdtptr32p:",
+    "    .word {ngdt}*8-1",
+    "    .long _gdt - {kzero}",
+    "    .balign 8",
+    "_gdtptr64v:",
+    "    .word {ngdt}*8-1",
+    "    .quad _gdt",
+    // Saved by _multibootentry, before bss is cleared, so in data.
+    ".section .data.multiboot, \"aw\"",
+    "    .balign 4",
+    ".globl multibootmagic",
+    "multibootmagic:",
+    "    .long 0",
+    ".globl multibootptr",
+    "multibootptr:",
+    "    .long 0",
+    ".section .bss.boot, \"aw\", @nobits",
+    "    .balign 4096",
+    "_pml4:",
+    "    .skip 4096",
+    "_pdp:",
+    "    .skip 4096",
+    "_pd0:",
+    "    .skip 4096",
+    "_pd1:",
+    "    .skip 4096",
+    "_bootstack:",
+    "    .skip {bootstack}",
+    ".text",
+    kzero = const KZERO as i64,
+    kdsel = const KDSEL,
+    ke32sel = const KE32SEL,
+    kesel = const KESEL,
+    mbmagic = const MBMAGIC,
+    mbflags = const MBFLAGS,
+    mbchecksum = const MBCHECKSUM,
+    ptedir = const PTEDIR,
+    ptebig = const PTEBIG,
+    pml4o0 = const ptlx(0, 3) * 8,
+    pml4okz = const ptlx(KZERO, 3) * 8,
+    pdpo0 = const ptlx(0, 2) * 8,
+    pdpokz = const ptlx(KZERO, 2) * 8,
+    pdpokz1 = const ptlx(KZERO + pglsz(2), 2) * 8,
+    pg2m = const pglsz(1),
+    cr4clr = const !CR4PSE,
+    cr4set = const CR4PAE | CR4PGE | CR4OSFXSR | CR4OSXMMEXCPT,
+    msrefer = const MSREFER,
+    eferlme = const EFERLME,
+    cr0clr = const !(CR0EM | CR0TS | CR0NW | CR0CD),
+    cr0set = const CR0PE | CR0MP | CR0NE | CR0WP | CR0PG,
+    bootstack = const BOOTSTACK,
+    gdtke = const GDTKE,
+    gdtkd = const GDTKD,
+    gdtke32 = const GDTKE32,
+    ngdt = const NGDT,
+    options(att_syntax),
+);
+
+// The selector arithmetic above assumes these.
+const _: () = assert!(selector(1, 0, 0) == KESEL && KESEL == 8);
+
+/// Read a byte from an I/O port.
+///
+/// # Safety
+/// Port I/O can reconfigure or disturb any device; the caller must know
+/// what the port is and that reading it has no harmful side effect.
+#[inline]
+#[allow(dead_code)]
+pub unsafe fn inb(port: u16) -> u8 {
+    let v: u8;
+    // SAFETY: the caller vouches for the port; `in` touches no memory.
+    unsafe {
+        asm!("in al, dx", out("al") v, in("dx") port, options(nomem, nostack, preserves_flags))
+    };
+    v
+}
+
+/// Write a byte to an I/O port.
+///
+/// # Safety
+/// As for [`inb`].
+#[inline]
+pub unsafe fn outb(port: u16, v: u8) {
+    // SAFETY: the caller vouches for the port; `out` touches no memory.
+    unsafe {
+        asm!("out dx, al", in("dx") port, in("al") v, options(nomem, nostack, preserves_flags))
+    };
+}
+
+/// Read a 32-bit word from an I/O port.
+///
+/// # Safety
+/// As for [`inb`].
+#[inline]
+#[allow(dead_code)]
+pub unsafe fn inl(port: u16) -> u32 {
+    let v: u32;
+    // SAFETY: the caller vouches for the port; `in` touches no memory.
+    unsafe {
+        asm!("in eax, dx", out("eax") v, in("dx") port, options(nomem, nostack, preserves_flags))
+    };
+    v
+}
+
+/// Write a 32-bit word to an I/O port.
+///
+/// # Safety
+/// As for [`inb`].
+#[inline]
+pub unsafe fn outl(port: u16, v: u32) {
+    // SAFETY: the caller vouches for the port; `out` touches no memory.
+    unsafe {
+        asm!("out dx, eax", in("dx") port, in("eax") v, options(nomem, nostack, preserves_flags))
+    };
+}
+
+/// Turn interrupts off and halt this processor for good.
+///
+/// l.s has `idle` (STI; HLT), which waits for the next interrupt; with
+/// no interrupt handling yet, this is the only way to stop.
+pub fn halt() -> ! {
+    loop {
+        // SAFETY: disabling interrupts and halting changes no memory and
+        // cannot break any invariant; a non-maskable interrupt would
+        // resume after the hlt, and the loop halts again.
+        unsafe { asm!("cli", "hlt", options(nomem, nostack)) };
+    }
+}

@@ -1,0 +1,151 @@
+//! The amd64 kernel's crate root and `main`, where l.rs's bootstrap
+//! arrives in the higher half.
+//!
+//! Ports the outline of 9front `sys/src/9/pc64/main.c`. 9front's `main`
+//! runs some forty initialisation steps and ends in the scheduler; this
+//! one runs the few that exist: `bootargsinit` (the Multiboot
+//! information), `i8250console` (COM1), the banner (9front prints
+//! "Plan 9"), and the part of `meminit` that reports the memory map. It
+//! then acts on the one configuration word it knows, `rcmd`, and calls
+//! `exit(0)`, since there is no init process to run. `exit` ports
+//! main.c's `exit`: 9front's ends in `arch->reset()`, which reboots the
+//! PC; planten's first writes the status to QEMU's isa-debug-exit port,
+//! then halts. The `print!` macro stands in for port/print.c's `print`,
+//! writing straight to the polled UART. The panic handler stands in for
+//! port's `panic`.
+//!
+//! As in 9front's mkfile, which compiles ../pc/*.c into the pc64
+//! kernel, the PC-generic modules are compiled from `../pc` by path.
+
+#![no_std]
+#![no_main]
+
+use core::panic::PanicInfo;
+
+mod l;
+mod libc;
+mod mem;
+mod mmu;
+
+#[path = "../pc/bootargs.rs"]
+mod bootargs;
+#[path = "../pc/memory.rs"]
+mod memory;
+#[path = "../pc/uarti8250.rs"]
+mod uarti8250;
+
+use bootargs::{Mmap, MBINFOLEN, MBOOTMAGIC};
+use memory::E820;
+
+/// Print to the console, formatted as by `core::write!`.
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use core::fmt::Write as _;
+        // The UART never fails a write.
+        let _ = write!($crate::uarti8250::console(), $($arg)*);
+    }};
+}
+
+/// The I/O port of QEMU's `isa-debug-exit` device as the boot runner
+/// configures it (`-device isa-debug-exit,iobase=0xf4,iosize=0x04`).
+/// Writing v makes QEMU exit with status (v<<1)|1. Nothing is at this
+/// port on a PC.
+const DEBUGEXIT: u16 = 0xf4;
+
+/// Added to the status written to [`DEBUGEXIT`], so that no guest status
+/// looks like QEMU's own exit status 1.
+const EXITBIAS: u32 = 0x10;
+
+/// The status [`exit`] is given after a panic: QEMU then exits with 255.
+const PANICSTATUS: u32 = 0x6f;
+
+/// Longest command line read.
+const CMDLINELEN: usize = 4096;
+
+/// The kernel's Rust entry, called by l.rs on the boot stack in the
+/// higher half, with the Multiboot magic (EAX at entry) and the physical
+/// address of the Multiboot information (EBX at entry).
+#[no_mangle]
+pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
+    uarti8250::i8250console();
+    print!(
+        "planten {}: 9front for amd64, in Rust\n",
+        env!("CARGO_PKG_VERSION")
+    );
+
+    // bootargsinit
+    let mb = if magic == MBOOTMAGIC {
+        mmu::bootbytes(mbinfo as u64, MBINFOLEN).and_then(bootargs::multiboot)
+    } else {
+        print!(
+            "not loaded by Multiboot (magic {:#x}): no boot arguments\n",
+            magic
+        );
+        None
+    };
+    let cmdline: &[u8] = mb
+        .and_then(|mb| mb.cmdline)
+        .and_then(|pa| mmu::bootstr(pa as u64, CMDLINELEN))
+        .unwrap_or(&[]);
+
+    meminit(mb);
+
+    if bootargs::getconf(cmdline, b"rcmd").is_some() {
+        print!("planten: no rc yet; rcmd ignored\n");
+    }
+
+    exit(0)
+}
+
+/// Report the physical memory map: the loader's E820 map if it gave
+/// one, else its two memory sizes.
+fn meminit(mb: Option<bootargs::Multiboot>) {
+    let mb = match mb {
+        Some(mb) => mb,
+        None => {
+            print!("no memory map\n0M memory\n");
+            return;
+        }
+    };
+    let mut w = uarti8250::console();
+    if let Some(map) = mb
+        .mmap
+        .and_then(|(pa, len)| mmu::bootbytes(pa as u64, len as usize))
+    {
+        let map = Mmap::new(map).map(|e| E820::new(e.base, e.len, e.typ));
+        let _ = memory::e820print(&mut w, map);
+    } else if let Some((lower, upper)) = mb.mem {
+        let _ = memory::e820print(&mut w, memory::lowupper(lower, upper).into_iter());
+    } else {
+        print!("no memory map\n0M memory\n");
+    }
+}
+
+/// Stop the machine, reporting `status` to QEMU if there is one.
+///
+/// Writes `EXITBIAS + status` as a 32-bit word to the isa-debug-exit port;
+/// under QEMU that ends the emulator with status `(v<<1)|1`. The bias keeps
+/// a guest's status 0 (QEMU status 33) apart from QEMU's own failure
+/// status, 1; the host side of this is `sys/src/planten/qemu/src/status.rs`.
+/// On a real PC the write goes nowhere, and the processor halts with
+/// interrupts off.
+pub fn exit(status: u32) -> ! {
+    let v = EXITBIAS + status.min(PANICSTATUS);
+    // SAFETY: port 0xf4 is QEMU's debug-exit device when configured and
+    // otherwise unassigned on a PC; a 32-bit write there touches no
+    // memory and no other device.
+    unsafe { l::outl(DEBUGEXIT, v) };
+    l::halt()
+}
+
+/// Print `panic: <message>` on the console (and where the panic
+/// happened, on the next line), then [`exit`] with [`PANICSTATUS`], so
+/// that QEMU exits with status 255 (`(EXITBIAS + PANICSTATUS) << 1 | 1`).
+#[panic_handler]
+fn panic(info: &PanicInfo) -> ! {
+    print!("panic: {}\n", info.message());
+    if let Some(loc) = info.location() {
+        print!("panic: at {}:{}\n", loc.file(), loc.line());
+    }
+    exit(PANICSTATUS)
+}
