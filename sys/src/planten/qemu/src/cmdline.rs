@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn builds_words() {
-        assert_eq!(build(Some("true"), &["console=0".into()]), "rcmd=true console=0");
+        assert_eq!(
+            build(Some("true"), &["console=0".into()]),
+            "rcmd=true console=0"
+        );
         assert_eq!(build(None, &[]), "");
     }
 }

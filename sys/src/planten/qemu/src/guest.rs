@@ -271,13 +271,16 @@ impl Guest {
     /// Waits for `text` to appear on the console.
     pub fn expect(&mut self, text: &str) -> Result<String, Failure> {
         let t = text.to_string();
-        self.wait_for(&format!("{text:?}"), |s| s.find(&t).map(|i| (i, i + t.len())))
+        self.wait_for(&format!("{text:?}"), |s| {
+            s.find(&t).map(|i| (i, i + t.len()))
+        })
     }
 
     /// Waits for a match of the regular expression `re`; returns its capture
     /// groups (group 0 is the whole match).
     pub fn expect_re(&mut self, re: &str) -> Result<Vec<String>, Failure> {
-        let rx = regex::Regex::new(re).map_err(|e| self.failure(format!("bad regex {re:?}: {e}")))?;
+        let rx =
+            regex::Regex::new(re).map_err(|e| self.failure(format!("bad regex {re:?}: {e}")))?;
         let mut caps = Vec::new();
         self.wait_for(&format!("/{re}/"), |s| {
             let c = rx.captures(s)?;

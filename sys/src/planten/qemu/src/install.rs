@@ -73,15 +73,43 @@ pub fn ensure(note: &mut dyn FnMut(&str)) -> Result<PathBuf, String> {
         return Ok(p);
     }
     if !is_root() || which("apt-get").is_none() {
-        return Err(format!("{QEMU} not found; install it with:\n\t{}", advice()));
+        return Err(format!(
+            "{QEMU} not found; install it with:\n\t{}",
+            advice()
+        ));
     }
-    note(&format!("{QEMU} not found; installing {PACKAGE} with apt-get"));
-    let install = ["install", "-y", "-q", "--no-install-recommends", PACKAGE];
+    // Tests boot guests from several processes at once: one installs while
+    // the others wait on this lock, then find QEMU in place.
+    let dir = crate::workspace_root().join("target");
+    let _ = std::fs::create_dir_all(&dir);
+    let lockfile = std::fs::File::create(dir.join("qemu-install.lock"))
+        .map_err(|e| format!("cannot create the install lock: {e}"))?;
+    lockfile
+        .lock()
+        .map_err(|e| format!("cannot take the install lock: {e}"))?;
+    if let Some(p) = which(QEMU) {
+        return Ok(p);
+    }
+    note(&format!(
+        "{QEMU} not found; installing {PACKAGE} with apt-get"
+    ));
+    // Wait for other users of dpkg rather than fail at once.
+    let install = [
+        "-o",
+        "DPkg::Lock::Timeout=600",
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        PACKAGE,
+    ];
     let mut log = String::new();
     if !apt(&install, &mut log) {
         // A fresh machine may have no package lists yet.
         note("apt-get install failed; running apt-get update and trying again");
-        if !apt(&["update", "-q"], &mut log) || !apt(&install, &mut log) {
+        if !apt(&["-o", "DPkg::Lock::Timeout=600", "update", "-q"], &mut log)
+            || !apt(&install, &mut log)
+        {
             return Err(format!(
                 "could not install {PACKAGE}:\n{log}\nrun:\n\t{}",
                 advice()

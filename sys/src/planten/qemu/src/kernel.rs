@@ -38,7 +38,16 @@ pub fn command() -> Command {
         .join(",");
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
-        .args(["build", "--release", "-p", "pc64", "--bin", "9pc64", "--target", TARGET])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "pc64",
+            "--bin",
+            "9pc64",
+            "--target",
+            TARGET,
+        ])
         .arg("--target-dir")
         .arg(root.join("target/kernel"))
         .arg("--config")

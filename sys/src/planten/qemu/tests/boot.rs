@@ -24,12 +24,18 @@ fn boot_and_read_banner(opts: &Options) -> (u64, u64) {
         entries += 1;
         let lo = u64::from_str_radix(&c[1], 16).unwrap();
         let hi = u64::from_str_radix(&c[2], 16).unwrap();
-        assert!(lo <= hi, "e820 range {lo:#x}..{hi:#x} is backwards:\n{text}");
+        assert!(
+            lo <= hi,
+            "e820 range {lo:#x}..{hi:#x} is backwards:\n{text}"
+        );
         if c[3].trim() == "memory" {
             sum += hi - lo;
         }
     }
-    assert!(entries >= 2, "the Multiboot map has several entries:\n{text}");
+    assert!(
+        entries >= 2,
+        "the Multiboot map has several entries:\n{text}"
+    );
     g.expect_poweroff().unwrap();
     assert!(
         g.elapsed() < Duration::from_secs(10),
@@ -57,7 +63,10 @@ fn smp_and_memory_pass_through() {
         smp: 4,
         ..Options::default()
     });
-    assert!((2000..2048).contains(&total), "2048M guest reports {total}M");
+    assert!(
+        (2000..2048).contains(&total),
+        "2048M guest reports {total}M"
+    );
     assert_eq!(total, sum);
 }
 
@@ -147,5 +156,8 @@ fn cargo_boot_cuts_off_a_hang_and_prints_the_log() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did not power off"), "{err}");
-    assert!(err.contains("console transcript") && err.contains("hung"), "{err}");
+    assert!(
+        err.contains("console transcript") && err.contains("hung"),
+        "{err}"
+    );
 }

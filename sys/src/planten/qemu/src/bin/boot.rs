@@ -39,7 +39,10 @@ fn parse(argv: &[String]) -> Result<Args, String> {
         let mut value = |name: &str| -> Result<String, String> {
             match inline.clone() {
                 Some(v) => Ok(v),
-                None => it.next().cloned().ok_or_else(|| format!("{name} needs a value")),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value")),
             }
         };
         let number = |name: &str, v: String| -> Result<u64, String> {
@@ -108,7 +111,9 @@ fn run(args: Args) -> Result<u8, String> {
             Ok(Exit::Guest(s)) => Ok(s.clamp(0, 255) as u8),
             Ok(Exit::Panic) => Err("the kernel panicked".into()),
             Ok(Exit::Qemu(c)) => Err(g
-                .failure(format!("qemu stopped without the guest powering off ({c:?})"))
+                .failure(format!(
+                    "qemu stopped without the guest powering off ({c:?})"
+                ))
                 .to_string()),
             Err(f) => Err(f.to_string()),
         };
@@ -135,14 +140,19 @@ fn interactive(
         if timeout.is_some_and(|t| start.elapsed() >= t) {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("no poweroff within {:?}; killed qemu", timeout.unwrap()));
+            return Err(format!(
+                "no poweroff within {:?}; killed qemu",
+                timeout.unwrap()
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     match status::decode(st.code()) {
         Exit::Guest(s) => Ok(s.clamp(0, 255) as u8),
         Exit::Panic => Err("the kernel panicked".into()),
-        Exit::Qemu(c) => Err(format!("qemu stopped without the guest powering off ({c:?})")),
+        Exit::Qemu(c) => Err(format!(
+            "qemu stopped without the guest powering off ({c:?})"
+        )),
     }
 }
 
@@ -156,7 +166,16 @@ mod tests {
 
     #[test]
     fn parses_flags() {
-        let a = p(&["-c", "echo hi", "--smp", "4", "--mem=2048", "--timeout", "9"]).unwrap();
+        let a = p(&[
+            "-c",
+            "echo hi",
+            "--smp",
+            "4",
+            "--mem=2048",
+            "--timeout",
+            "9",
+        ])
+        .unwrap();
         assert_eq!(a.cmds.as_deref(), Some("echo hi"));
         assert_eq!((a.smp, a.mem, a.timeout), (Some(4), Some(2048), Some(9)));
         assert_eq!(p(&[]).unwrap(), Args::default());
