@@ -1,0 +1,46 @@
+//! Private Python environments holding PyPI's 9P clients.
+//!
+//! `python-9p` (a client whose wire codec is plan9port's C) and `p9fs`
+//! (which carries a Python 3 port of the py9p client and server) both
+//! install a top-level module named `py9p`, so each gets a virtual
+//! environment of its own under `target/peers/venv-NAME`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Returns the Python interpreter of a virtual environment that has the
+/// PyPI packages `packages`, creating it on first use.
+pub fn venv(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    let _l = crate::lock(&format!("venv-{name}"))?;
+    let dir = crate::dir().join(format!("venv-{name}"));
+    let python = dir.join("bin/python");
+    let stamp = dir.join(".planten-installed");
+    let want = packages.join(" ");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        return Ok(python);
+    }
+    let python3 = crate::apt::which("python3").ok_or_else(|| {
+        format!("python3 not found; install it with:\n\t{}", crate::apt::advice("python3-venv"))
+    })?;
+    let run = |cmd: &mut Command| -> Result<(), String> {
+        let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{cmd:?} failed:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    if !python.exists() {
+        run(Command::new(&python3).args(["-m", "venv"]).arg(&dir))
+            .map_err(|e| format!("{e}\n(on Debian: {})", crate::apt::advice("python3-venv")))?;
+    }
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+        .args(packages))?;
+    std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
+    Ok(python)
+}
