@@ -4,7 +4,47 @@
 //! directories follow 9front's (`9sys`, `port`, `fmt`, ...), one module per
 //! C file, included by path where the directory name is not a Rust
 //! identifier.
-#![cfg_attr(not(test), no_std)]
-#![forbid(unsafe_code)]
+//!
+//! The system calls ([`syscall`]) come from a backend chosen by feature:
+//! `linux` (the default) runs programs on Linux, `native` (to come) on
+//! planten. Built without either (`default-features = false`, as the
+//! kernel does), libc has only its pure parts: 9P conversion, formatting,
+//! flag parsing.
+#![cfg_attr(not(any(test, feature = "linux")), no_std)]
+// Unsafe code is confined to the backends; everything else forbids it.
+#![deny(unsafe_code)]
 
 extern crate alloc;
+
+// 9P2000: fcall.h and the conversion functions of 9sys.
+pub mod fcall;
+#[path = "9sys/convD2M.rs"]
+pub mod convd2m;
+#[path = "9sys/convM2D.rs"]
+pub mod convm2d;
+#[path = "9sys/convM2S.rs"]
+pub mod convm2s;
+#[path = "9sys/convS2M.rs"]
+pub mod convs2m;
+#[path = "9sys/dirread.rs"]
+pub mod dirread;
+#[path = "9sys/fcallfmt.rs"]
+pub mod fcallfmt;
+#[path = "9sys/nulldir.rs"]
+pub mod nulldir;
+
+// System calls and program start-up.
+#[path = "9syscall/sys.rs"]
+pub mod sys;
+pub mod arg;
+#[cfg(feature = "linux")]
+pub mod main9;
+#[cfg(feature = "linux")]
+pub mod print;
+#[cfg(feature = "linux")]
+#[path = "9sys/sysfatal.rs"]
+pub mod sysfatal;
+#[cfg(feature = "linux")]
+pub mod syscall;
+#[cfg(feature = "linux")]
+mod linux;

@@ -4,12 +4,19 @@
 //! `alloc` in the kernel and builds with std for host tests, so everything
 //! here can be unit-tested with `cargo test` on Linux. It never names the
 //! `pc` or `pc64` code: what it needs from the machine comes in through
-//! traits the architecture implements.
+//! traits the architecture implements: [`portfns::Sched`] for locks,
+//! sleep and wakeup, with a host implementation ([`portfns::host`]) for
+//! tests and, with the `std` feature, for other crates' tests.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
 extern crate alloc;
 
+pub mod alarm;
+pub mod allocb;
 pub mod error;
+pub mod portclock;
+pub mod portfns;
+pub mod qio;
 
 pub use error::{Error, Result};

@@ -1,0 +1,79 @@
+//! Running a planten command and its 9base counterpart side by side.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// What a run printed and how it ended.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+/// Runs `prog` with `args`, feeding it `stdin`, in directory `dir`.
+pub fn run_in(prog: &PathBuf, args: &[&str], stdin: &[u8], dir: Option<&std::path::Path>) -> Run {
+    let mut c = Command::new(prog);
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(d) = dir {
+        c.current_dir(d);
+    }
+    let mut child = c.spawn().unwrap_or_else(|e| panic!("{}: {e}", prog.display()));
+    let mut w = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = w.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn run(prog: &PathBuf, args: &[&str], stdin: &[u8]) -> Run {
+    run_in(prog, args, stdin, None)
+}
+
+/// planten's build of `name`.
+pub fn planten(name: &str) -> PathBuf {
+    let exe = match name {
+        "echo" => env!("CARGO_BIN_EXE_echo"),
+        "cat" => env!("CARGO_BIN_EXE_cat"),
+        _ => panic!("no command {name}"),
+    };
+    PathBuf::from(exe)
+}
+
+/// 9base's `name`, installed if need be.
+pub fn ninebase(name: &str) -> PathBuf {
+    peers::ninebase::bin(name).unwrap()
+}
+
+/// A scratch directory for one test.
+pub fn scratch(test: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("planten-cmd-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Asserts that planten's and 9base's `name` print the same and end the
+/// same way for `args` and `stdin`.
+pub fn same_as_9base(name: &str, args: &[&str], stdin: &[u8]) {
+    let ours = run(&planten(name), args, stdin);
+    let theirs = run(&ninebase(name), args, stdin);
+    assert_eq!(
+        (ours.code, String::from_utf8_lossy(&ours.stdout)),
+        (theirs.code, String::from_utf8_lossy(&theirs.stdout)),
+        "{name} {args:?}: planten vs 9base\nplanten stderr: {}\n9base stderr: {}",
+        ours.stderr,
+        theirs.stderr
+    );
+}
