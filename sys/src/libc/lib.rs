@@ -33,6 +33,42 @@ pub mod fcallfmt;
 #[path = "9sys/nulldir.rs"]
 pub mod nulldir;
 
+// Names, quoting, modes and times (port, fmt, 9sys).
+#[path = "port/cleanname.rs"]
+pub mod cleanname;
+#[path = "port/needsrcquote.rs"]
+pub mod needsrcquote;
+#[path = "fmt/fmtquote.rs"]
+pub mod fmtquote;
+// Runes and floating-point formatting (port/rune.c, fmt/fltfmt.c).
+#[path = "port/rune.rs"]
+pub mod rune;
+#[path = "fmt/fltfmt.rs"]
+pub mod fltfmt;
+#[path = "9sys/dirmodefmt.rs"]
+pub mod dirmodefmt;
+#[path = "port/date.rs"]
+pub mod date;
+#[cfg(feature = "linux")]
+#[path = "9sys/ctime.rs"]
+pub mod ctime;
+// Directory entries and access over the system calls.
+#[cfg(feature = "linux")]
+#[path = "9sys/dirstat.rs"]
+pub mod dirstat;
+#[cfg(feature = "linux")]
+#[path = "9sys/dirfstat.rs"]
+pub mod dirfstat;
+#[cfg(feature = "linux")]
+#[path = "9sys/dirwstat.rs"]
+pub mod dirwstat;
+#[cfg(feature = "linux")]
+#[path = "9sys/dirfwstat.rs"]
+pub mod dirfwstat;
+#[cfg(feature = "linux")]
+#[path = "9sys/access.rs"]
+pub mod access;
+
 // System calls and program start-up.
 #[path = "9syscall/sys.rs"]
 pub mod sys;
@@ -48,3 +84,16 @@ pub mod sysfatal;
 pub mod syscall;
 #[cfg(feature = "linux")]
 mod linux;
+
+// Networking (dial(2)) and procs.
+#[cfg(feature = "linux")]
+#[path = "9sys/announce.rs"]
+pub mod announce;
+#[cfg(feature = "linux")]
+#[path = "9sys/dial.rs"]
+pub mod dial;
+#[path = "port/netmkaddr.rs"]
+pub mod netmkaddr;
+#[cfg(feature = "linux")]
+#[path = "9sys/qlock.rs"]
+pub mod qlock;

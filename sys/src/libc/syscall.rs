@@ -303,3 +303,46 @@ pub fn getwd() -> Result<String> {
 pub fn args() -> Vec<String> {
     backend::args()
 }
+
+/// Catches notes, as 9front's `notify` with a handler that records the
+/// note and returns with `noted(NCONT)`: while `on`, the notes
+/// "interrupt", "hangup", "alarm", "kill" and "quit" do not kill the
+/// process but wait to be taken with [`pendingnote`], and a system call
+/// they interrupt fails with "interrupted". `notify(false)` restores the
+/// default (`noted(NDFLT)`): such a note kills the process.
+pub fn notify(on: bool) {
+    backend::note::notify(on)
+}
+
+/// Takes a note that arrived while notes were caught (see [`notify`]).
+pub fn pendingnote() -> Option<String> {
+    backend::note::pendingnote()
+}
+
+/// A pipe, [read end, write end], whose ends other programs can open by
+/// name under `/dev/fd` (rc's `<{cmd}`). On Linux a kernel pipe, one-way,
+/// unlike [`pipe`]'s socket pair.
+pub fn fdpipe() -> Result<[Fd; 2]> {
+    keep(backend::note::fdpipe())
+}
+
+/// 9front's `rendezvous`: the first proc to arrive at `tag` sleeps until
+/// another arrives at the same tag; each then returns the other's value.
+pub fn rendezvous(tag: usize, val: usize) -> usize {
+    backend::proc::rendezvous(tag, val)
+}
+
+/// `rfork(RFPROC|RFMEM|flags)` with the child running `f`: a new proc
+/// that shares this one's memory and ends when `f` returns. Returns the
+/// child's pid. On Linux the proc is a thread of the process and the
+/// flags are ignored; natively it will be rfork itself. `stack` is a hint
+/// (0 for the default).
+pub fn procrfork(f: alloc::boxed::Box<dyn FnOnce() + Send + 'static>, _flags: u32, stack: usize) -> Result<Pid> {
+    keep(backend::proc::procrfork(f, stack))
+}
+
+/// The pid of the calling proc (procs made by [`procrfork`] have their
+/// own).
+pub fn procpid() -> Pid {
+    backend::proc::procpid()
+}

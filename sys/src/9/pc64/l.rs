@@ -320,6 +320,255 @@ pub unsafe fn outl(port: u16, v: u32) {
     };
 }
 
+// The interrupt entry points (l.s's `vectortable` and `_intrcommon`):
+// 256 stubs, 16 bytes apart from `vectortable`, each pushing a zero error
+// code when the processor pushes none, then its vector number, then
+// jumping to `_intrcommon`. That completes a `Ureg` (trap.rs) on the
+// stack: the general registers below `type`, `error` and the processor's
+// frame. The SSE/x87 state is saved below the Ureg with fxsave, since
+// kernel code uses xmm registers (9front saves it in fpu.c only for
+// processes). `trap` gets the Ureg's address; on return the state is
+// restored and iretq resumes the interrupted code. No TSS: interrupts
+// arrive only in ring 0 and stay on the current stack.
+global_asm!(
+    ".section .text",
+    ".balign 16",
+    ".globl vectortable",
+    "vectortable:",
+    ".set vno, 0",
+    ".rept 256",
+    "    .balign 16",
+    "    .if (vno == 8) || (vno == 10) || (vno == 11) || (vno == 12) || (vno == 13) || (vno == 14) || (vno == 17) || (vno == 21) || (vno == 29) || (vno == 30)",
+    "    .else",
+    "    pushq $0",
+    "    .endif",
+    "    pushq $vno",
+    "    jmp _intrcommon",
+    "    .set vno, vno+1",
+    ".endr",
+    ".globl vectortableend",
+    "vectortableend:",
+    "_intrcommon:",
+    "    pushq $0", // ds, es, fs, gs: not kept in long mode
+    "    pushq %r15",
+    "    pushq %r14",
+    "    pushq %r13",
+    "    pushq %r12",
+    "    pushq %r11",
+    "    pushq %r10",
+    "    pushq %r9",
+    "    pushq %r8",
+    "    pushq %rbp",
+    "    pushq %rdi",
+    "    pushq %rsi",
+    "    pushq %rdx",
+    "    pushq %rcx",
+    "    pushq %rbx",
+    "    pushq %rax",
+    "    movq %rsp, %rbx",
+    "    subq $512, %rsp",
+    "    andq $-16, %rsp",
+    "    fxsave64 (%rsp)",
+    "    cld",
+    "    movq %rbx, %rdi",
+    "    call trap",
+    "    fxrstor64 (%rsp)",
+    "    movq %rbx, %rsp",
+    "    popq %rax",
+    "    popq %rbx",
+    "    popq %rcx",
+    "    popq %rdx",
+    "    popq %rsi",
+    "    popq %rdi",
+    "    popq %rbp",
+    "    popq %r8",
+    "    popq %r9",
+    "    popq %r10",
+    "    popq %r11",
+    "    popq %r12",
+    "    popq %r13",
+    "    popq %r14",
+    "    popq %r15",
+    "    addq $24, %rsp", // segments, type, error
+    "    iretq",
+    // labelswitch(save, to): l.s's setlabel on `save` followed by
+    // gotolabel of `to`. A Label holds sp and pc and, unlike 9front's
+    // (whose compiler keeps nothing in registers across calls), the
+    // System V callee-saved registers. Resuming `save` later returns
+    // from this call.
+    ".globl labelswitch",
+    "labelswitch:",
+    "    movq (%rsp), %rax",
+    "    leaq 8(%rsp), %rcx",
+    "    movq %rcx, 0(%rdi)",
+    "    movq %rax, 8(%rdi)",
+    "    movq %rbx, 16(%rdi)",
+    "    movq %rbp, 24(%rdi)",
+    "    movq %r12, 32(%rdi)",
+    "    movq %r13, 40(%rdi)",
+    "    movq %r14, 48(%rdi)",
+    "    movq %r15, 56(%rdi)",
+    "    movq %rsi, %rdi",
+    // gotolabel(to): load the registers and jump to its pc.
+    ".globl gotolabel",
+    "gotolabel:",
+    "    movq 16(%rdi), %rbx",
+    "    movq 24(%rdi), %rbp",
+    "    movq 32(%rdi), %r12",
+    "    movq 40(%rdi), %r13",
+    "    movq 48(%rdi), %r14",
+    "    movq 56(%rdi), %r15",
+    "    movq 0(%rdi), %rsp",
+    "    jmpq *8(%rdi)",
+    options(att_syntax),
+);
+
+/// Distance between entry stubs in `vectortable`.
+pub const VECTORSTRIDE: u64 = 16;
+
+/// A saved context (9front's `Label`): stack and program counter, and
+/// the registers the System V ABI has a callee preserve.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Label {
+    pub sp: u64,
+    pub pc: u64,
+    pub regs: [u64; 6],
+}
+
+extern "C" {
+    static vectortable: u8;
+    static vectortableend: u8;
+    fn labelswitch(save: *mut Label, to: *const Label);
+    fn gotolabel(to: *const Label) -> !;
+}
+
+/// The address of the entry stub of vector `v`.
+pub fn vectoraddr(v: u8) -> u64 {
+    let (b, e) = (
+        core::ptr::addr_of!(vectortable) as u64,
+        core::ptr::addr_of!(vectortableend) as u64,
+    );
+    debug_assert!(e - b <= 256 * VECTORSTRIDE);
+    b + v as u64 * VECTORSTRIDE
+}
+
+/// Save the current context in `save` and continue at `to`; returns
+/// when something switches back to `save`.
+///
+/// # Safety
+/// `to` must hold a context saved by this function or made for a new
+/// process (a stack it owns, an entry that never returns), and both must
+/// stay valid until used. Call with interrupts off.
+pub unsafe fn switchlabel(save: *mut Label, to: *const Label) {
+    // SAFETY: as the caller promises.
+    unsafe { labelswitch(save, to) }
+}
+
+/// Continue at `to` for good.
+///
+/// # Safety
+/// As for [`switchlabel`].
+#[allow(dead_code)]
+pub unsafe fn jumplabel(to: *const Label) -> ! {
+    // SAFETY: as the caller promises.
+    unsafe { gotolabel(to) }
+}
+
+/// Load the interrupt descriptor table register.
+///
+/// # Safety
+/// `base` must point to `limit+1` bytes of valid gate descriptors that
+/// stay put for as long as interrupts can happen.
+pub unsafe fn lidt(base: u64, limit: u16) {
+    #[repr(C, packed)]
+    struct Ptr {
+        limit: u16,
+        base: u64,
+    }
+    let p = Ptr { limit, base };
+    // SAFETY: as the caller promises; lidt only reads the pointer.
+    unsafe { asm!("lidt [{}]", in(reg) &p, options(readonly, nostack, preserves_flags)) };
+}
+
+const IF: u64 = 1 << 9;
+
+fn getflags() -> u64 {
+    let f: u64;
+    // SAFETY: pushfq/pop reads the flags and touches only the stack.
+    unsafe { asm!("pushfq", "pop {}", out(reg) f, options(nomem, preserves_flags)) };
+    f
+}
+
+/// `splhi`: interrupts off; returns whether they were on.
+pub fn splhi() -> bool {
+    let was = getflags() & IF != 0;
+    // SAFETY: disabling interrupts touches no memory. The compiler
+    // barrier (no `nomem`) keeps memory accesses from moving out of the
+    // section this opens.
+    unsafe { asm!("cli", options(nostack)) };
+    was
+}
+
+/// `spllo`: interrupts on; returns whether they were on.
+pub fn spllo() -> bool {
+    let was = getflags() & IF != 0;
+    // SAFETY: enabling interrupts touches no memory; the handlers save
+    // and restore all state they change.
+    unsafe { asm!("sti", options(nostack)) };
+    was
+}
+
+/// `splx`: interrupts on if `on`, as [`splhi`] or [`spllo`] said.
+pub fn splx(on: bool) {
+    if on {
+        spllo();
+    } else {
+        splhi();
+    }
+}
+
+/// `islo`: whether interrupts are on.
+#[allow(dead_code)]
+pub fn islo() -> bool {
+    getflags() & IF != 0
+}
+
+/// `idle` of l.s: enable interrupts and halt until one arrives, then
+/// disable them again. The sti's one-instruction shadow makes sure the
+/// interrupt cannot slip in before the hlt.
+pub fn idlehlt() {
+    // SAFETY: waits for an interrupt; the handlers preserve all state.
+    unsafe { asm!("sti", "hlt", "cli", options(nostack)) };
+}
+
+macro_rules! getcr {
+    ($name:ident, $reg:literal) => {
+        /// Read a control register.
+        pub fn $name() -> u64 {
+            let v: u64;
+            // SAFETY: reading a control register in ring 0 has no effect.
+            unsafe { asm!(concat!("mov {}, ", $reg), out(reg) v, options(nomem, nostack, preserves_flags)) };
+            v
+        }
+    };
+}
+getcr!(getcr0, "cr0");
+getcr!(getcr2, "cr2");
+getcr!(getcr3, "cr3");
+getcr!(getcr4, "cr4");
+
+/// `cycles`: the time-stamp counter.
+#[allow(dead_code)]
+pub fn rdtsc() -> u64 {
+    let (lo, hi): (u32, u32);
+    // SAFETY: rdtsc reads a counter and touches no memory.
+    unsafe {
+        asm!("rdtsc", out("eax") lo, out("edx") hi, options(nomem, nostack, preserves_flags))
+    };
+    (hi as u64) << 32 | lo as u64
+}
+
 /// Turn interrupts off and halt this processor for good.
 ///
 /// l.s has `idle` (STI; HLT), which waits for the next interrupt; with

@@ -20,15 +20,44 @@
 #![no_std]
 #![no_main]
 
+extern crate alloc;
+
+/// `print`: to the console and the kmesg log (cons.rs).
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::cons::putfmt(format_args!($($arg)*))
+    };
+}
+
+/// `iprint`: as `print`, safe at interrupt time.
+macro_rules! iprint {
+    ($($arg:tt)*) => {
+        $crate::cons::putfmt(format_args!($($arg)*))
+    };
+}
+
 use core::panic::PanicInfo;
 
+mod clock;
+mod cons;
+mod kalloc;
+mod ktest;
 mod l;
 mod libc;
 mod mem;
 mod mmu;
+mod sched;
+mod taslock;
+mod trap;
 
 #[path = "../pc/bootargs.rs"]
 mod bootargs;
+#[path = "../pc/i8253.rs"]
+mod i8253;
+#[path = "../pc/i8259.rs"]
+mod i8259;
+#[path = "../pc/irq.rs"]
+mod irq;
 #[path = "../pc/memory.rs"]
 mod memory;
 #[path = "../pc/uarti8250.rs"]
@@ -36,15 +65,6 @@ mod uarti8250;
 
 use bootargs::{Mmap, MBINFOLEN, MBOOTMAGIC};
 use memory::E820;
-
-/// Print to the console, formatted as by `core::write!`.
-macro_rules! print {
-    ($($arg:tt)*) => {{
-        use core::fmt::Write as _;
-        // The UART never fails a write.
-        let _ = write!($crate::uarti8250::console(), $($arg)*);
-    }};
-}
 
 /// The I/O port of QEMU's `isa-debug-exit` device as the boot runner
 /// configures it (`-device isa-debug-exit,iobase=0xf4,iosize=0x04`).
@@ -88,8 +108,28 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
         .and_then(|pa| mmu::bootstr(pa as u64, CMDLINELEN))
         .unwrap_or(&[]);
 
-    meminit(mb);
+    // Copy what the loader left (the command line, the memory map) out
+    // of memory that xinit is about to give away.
+    let cmdline = copycmdline(cmdline);
+    let map = meminit(mb);
 
+    trap::trapinit0();
+    xinit(&map);
+    i8259::i8259init();
+    trap::trapinit();
+    i8253::i8253reset();
+    clock::timersinit();
+    i8253::i8253enable();
+    l::spllo();
+
+    if let Some(t) = bootargs::getconf(cmdline, b"ktest") {
+        ktest::run(t);
+        print!(
+            "ktest {}: no such test\n",
+            core::str::from_utf8(t).unwrap_or("?")
+        );
+        exit(1);
+    }
     if bootargs::getconf(cmdline, b"rcmd").is_some() {
         print!("planten: no rc yet; rcmd ignored\n");
     }
@@ -97,27 +137,79 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
     exit(0)
 }
 
+/// The command line, copied to the kernel's own memory.
+fn copycmdline(s: &[u8]) -> &'static [u8] {
+    static mut BUF: [u8; CMDLINELEN] = [0; CMDLINELEN];
+    let n = s.len().min(CMDLINELEN);
+    // SAFETY: called once, by main on the boot processor before anything
+    // else can run, so this is the only reference to BUF ever made.
+    let buf = unsafe { &mut *core::ptr::addr_of_mut!(BUF) };
+    buf[..n].copy_from_slice(&s[..n]);
+    &buf[..n]
+}
+
+/// Most E820 entries kept.
+const NMAP: usize = 64;
+
+/// The memory map, copied.
+struct MemMap {
+    n: usize,
+    e: [E820; NMAP],
+}
+
+impl MemMap {
+    fn iter(&self) -> impl Iterator<Item = E820> + Clone + '_ {
+        self.e[..self.n].iter().copied()
+    }
+}
+
+/// `xinit`: the RAM of the map to xalloc.
+fn xinit(map: &MemMap) {
+    kalloc::xinit(map.iter());
+}
+
 /// Report the physical memory map: the loader's E820 map if it gave
-/// one, else its two memory sizes.
-fn meminit(mb: Option<bootargs::Multiboot>) {
+/// one, else its two memory sizes; and return it.
+fn meminit(mb: Option<bootargs::Multiboot>) -> MemMap {
+    let mut m = MemMap {
+        n: 0,
+        e: [E820::new(0, 0, 0); NMAP],
+    };
     let mb = match mb {
         Some(mb) => mb,
         None => {
             print!("no memory map\n0M memory\n");
-            return;
+            return m;
         }
     };
-    let mut w = uarti8250::console();
     if let Some(map) = mb
         .mmap
         .and_then(|(pa, len)| mmu::bootbytes(pa as u64, len as usize))
     {
-        let map = Mmap::new(map).map(|e| E820::new(e.base, e.len, e.typ));
-        let _ = memory::e820print(&mut w, map);
+        for e in Mmap::new(map).take(NMAP) {
+            m.e[m.n] = E820::new(e.base, e.len, e.typ);
+            m.n += 1;
+        }
     } else if let Some((lower, upper)) = mb.mem {
-        let _ = memory::e820print(&mut w, memory::lowupper(lower, upper).into_iter());
+        for e in memory::lowupper(lower, upper) {
+            m.e[m.n] = e;
+            m.n += 1;
+        }
     } else {
         print!("no memory map\n0M memory\n");
+        return m;
+    }
+    let mut w = Cons;
+    let _ = memory::e820print(&mut w, m.iter());
+    m
+}
+
+/// The console as a `fmt::Write`.
+struct Cons;
+impl core::fmt::Write for Cons {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        print!("{}", s);
+        Ok(())
     }
 }
 

@@ -13,10 +13,18 @@
 extern crate alloc;
 
 pub mod alarm;
+/// port/alloc.c (named `malloc` here: `alloc` is the crate).
+#[path = "alloc.rs"]
+pub mod malloc;
 pub mod allocb;
+pub mod devcons;
 pub mod error;
 pub mod portclock;
 pub mod portfns;
+pub mod proc;
 pub mod qio;
+pub mod qlock;
+pub mod taslock;
+pub mod xalloc;
 
 pub use error::{Error, Result};

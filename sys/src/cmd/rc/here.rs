@@ -52,3 +52,54 @@ pub(crate) fn readhere1(lex: &mut Lexer<'_>, tag: &[u8]) -> Lx<Option<Vec<u8>>> 
     }
     Ok(Some(out))
 }
+
+impl crate::exec::Shell {
+    /// here.c's `psubst`: the text of an unquoted here document with
+    /// `$name` (and `$n`) replaced by the value, `$$` by `$`; a `^` right
+    /// after a name ends it and disappears.
+    pub fn psubst(&self, s: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            if s[i] != b'$' {
+                out.push(s[i]);
+                i += 1;
+                continue;
+            }
+            i += 1;
+            if i < s.len() && s[i] == b'$' {
+                out.push(b'$');
+                i += 1;
+                continue;
+            }
+            let st = i;
+            while i < s.len() && crate::lex::idchr(s[i] as i32) {
+                i += 1;
+            }
+            let name = &s[st..i];
+            let all_digits = !name.is_empty() && name.iter().all(|c| c.is_ascii_digit());
+            let n: usize = if all_digits {
+                core::str::from_utf8(name).ok().and_then(|x| x.parse().ok()).unwrap_or(0)
+            } else {
+                0
+            };
+            if n != 0 {
+                if let Some(w) = self.vars.get(b"*").get(n - 1) {
+                    out.extend_from_slice(w);
+                }
+            } else {
+                let v = self.vars.get(name);
+                for (k, w) in v.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b' ');
+                    }
+                    out.extend_from_slice(w);
+                }
+            }
+            if i < s.len() && s[i] == b'^' {
+                i += 1;
+            }
+        }
+        out
+    }
+}

@@ -5,4 +5,25 @@
 mod common;
 
 mod cat;
+mod wc;
+mod seq;
+mod sleep;
+mod tee;
+mod uniq;
+mod tail;
+mod cmp;
+mod comm;
 mod echo;
+mod basename;
+mod chmod;
+mod cleanname;
+mod cp;
+mod du;
+mod ls;
+mod mkdir;
+mod mtime;
+mod mv;
+mod pwd;
+mod rm;
+mod test;
+mod touch;

@@ -221,7 +221,15 @@ pub fn wstat(name: &str, edir: &[u8]) -> Result<()> {
     if crate::convm2d::convM2D(edir, &mut d) == 0 {
         return Err(Error::new("malformed stat buffer"));
     }
-    let m = std::fs::metadata(name).map_err(|e| ioerr(&e))?;
+    // A name that cannot be walked is reported with the name, as namec.
+    let m = std::fs::metadata(name).map_err(|e| match e.raw_os_error() {
+        Some(c) if c == lx::ENOENT || c == lx::ENOTDIR || c == lx::EACCES => Error(std::format!(
+            "{}: {}",
+            super::errtext(c).unwrap_or(""),
+            super::quote(name)
+        )),
+        _ => ioerr(&e),
+    })?;
     if d.mode != !0 {
         if (d.mode & DMDIR != 0) != m.is_dir() {
             return Err(Error::new("attempt to change directory bit"));

@@ -29,6 +29,9 @@
 #![allow(unsafe_code)]
 
 pub mod dir;
+pub mod note;
+pub mod net;
+pub mod proc;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -155,6 +158,12 @@ pub fn open(name: &str, mode: i32) -> Result<Fd> {
         return Err(Error::new("bad arg in system call"));
     }
     let c = cstr(name)?;
+    // OEXEC wants execute permission, as 9front's devmnt and file servers
+    // check; Linux would open it for reading.
+    // SAFETY: `c` is a NUL-terminated string that outlives the call.
+    if mode & 3 == OEXEC && unsafe { lx::access(c.as_ptr(), lx::X_OK) } < 0 {
+        return Err(nameerr(name));
+    }
     // SAFETY: `c` is a NUL-terminated string that outlives the call.
     let fd = unsafe { lx::open(c.as_ptr(), flags(mode), 0) };
     if fd < 0 {

@@ -1,0 +1,487 @@
+//! Kernel self-tests, chosen by the boot word `ktest=NAME`: each prints
+//! `ktest NAME: ok` and powers off with status 0, or prints
+//! `ktest NAME: FAIL: why` and powers off with status 1. The QEMU tests in
+//! sys/src/planten/qemu/tests/kernel.rs boot them.
+//!
+//! No 9front counterpart (9front tests its kernel by running it).
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+use crate::clock;
+use crate::kalloc;
+use crate::l;
+use crate::mem::HZ;
+use port::qio::Queue;
+
+use crate::sched::{self, Kernel, QLock, Rendez};
+
+fn pass(name: &str) -> ! {
+    print!("ktest {}: ok\n", name);
+    crate::exit(0)
+}
+
+fn fail(name: &str, why: core::fmt::Arguments<'_>) -> ! {
+    print!("ktest {}: FAIL: {}\n", name, why);
+    crate::exit(1)
+}
+
+macro_rules! check {
+    ($name:expr, $cond:expr, $($why:tt)*) => {
+        if !$cond {
+            fail($name, format_args!($($why)*));
+        }
+    };
+}
+
+/// Run the test `name`; returns only if there is no such test.
+pub fn run(name: &[u8]) {
+    match name {
+        b"fault" => fault(),
+        b"timers" => timers(),
+        b"alloc" => allocstress(),
+        b"kproc" => kprocs(),
+        b"kmesg" => kmesg(),
+        _ => {}
+    }
+}
+
+/// A kernel page fault: read a canonical address that no page table maps
+/// (PML4 slot 1). The trap handler prints the registers and panics.
+fn fault() -> ! {
+    const BAD: u64 = 0x0000_0080_0000_0000;
+    print!("ktest fault: reading {:#x}\n", BAD);
+    // SAFETY: deliberately faults; the page fault handler never returns
+    // here (it panics and powers off).
+    let v = unsafe { (BAD as *const u64).read_volatile() };
+    fail(
+        "fault",
+        format_args!("read {:#x} at {:#x} did not fault", v, BAD),
+    )
+}
+
+const NTIMER: usize = 8;
+static FIREDAT: [AtomicU64; NTIMER] = [const { AtomicU64::new(0) }; NTIMER];
+static ORDER: [AtomicUsize; NTIMER] = [const { AtomicUsize::new(usize::MAX) }; NTIMER];
+static NFIRED: AtomicUsize = AtomicUsize::new(0);
+
+fn tfire(i: usize) {
+    FIREDAT[i].store(clock::fastticks(), Ordering::SeqCst);
+    let n = NFIRED.fetch_add(1, Ordering::SeqCst);
+    if n < NTIMER {
+        ORDER[n].store(i, Ordering::SeqCst);
+    }
+}
+
+/// Timers fire in deadline order, each within one tick after its
+/// deadline, and the clock ticks at HZ.
+fn timers() -> ! {
+    let name = "timers";
+    let tick = clock::fasthz() / HZ;
+    // Deadlines 5, 12, 19, ... ms, added in a scrambled order.
+    let mut when = [0u64; NTIMER];
+    let mut ids = Vec::new();
+    for k in 0..NTIMER {
+        let i = (k * 5) % NTIMER;
+        let ms = 5 + 7 * i as i64;
+        let id = clock::timeralloc(ms * 1_000_000, tfire, i);
+        when[i] = clock::timeradd(id);
+        ids.push(id);
+    }
+    let t0 = clock::ticks();
+    let f0 = clock::fastticks();
+    while NFIRED.load(Ordering::SeqCst) < NTIMER {
+        l::idlehlt();
+        check!(
+            name,
+            clock::fastticks() - f0 < 2 * clock::fasthz(),
+            "only {} of {} timers fired in 2 s",
+            NFIRED.load(Ordering::SeqCst),
+            NTIMER
+        );
+    }
+    for id in ids {
+        clock::timerfree(id);
+    }
+    for (k, o) in ORDER.iter().enumerate() {
+        let i = o.load(Ordering::SeqCst);
+        check!(name, i == k, "timer {} fired {}th", i, k);
+    }
+    for i in 0..NTIMER {
+        let at = FIREDAT[i].load(Ordering::SeqCst);
+        check!(
+            name,
+            at >= when[i],
+            "timer {} fired {} ticks early",
+            i,
+            when[i] - at
+        );
+        let late = at - when[i];
+        print!(
+            "timer {}: {} µs late\n",
+            i,
+            late * 1_000_000 / clock::fasthz()
+        );
+        check!(
+            name,
+            late <= tick,
+            "timer {} fired {} µs after its deadline",
+            i,
+            late * 1_000_000 / clock::fasthz()
+        );
+    }
+    // 100 ms of ticks.
+    let f1 = clock::fastticks();
+    let t1 = clock::ticks();
+    while clock::fastticks() - f1 < clock::fasthz() / 10 {
+        l::idlehlt();
+    }
+    let n = clock::ticks() - t1;
+    check!(name, (9..=11).contains(&n), "{} ticks in 100 ms", n);
+    check!(name, clock::ticks() > t0, "no ticks");
+    pass(name)
+}
+
+fn pattern(i: usize, j: usize) -> u8 {
+    (i.wrapping_mul(31) ^ j) as u8
+}
+
+/// The heap and xalloc give back every byte: blocks of many sizes,
+/// filled and checked for overlap, freed in a scrambled order.
+fn allocstress() -> ! {
+    let name = "alloc";
+    let x0 = kalloc::xfreebytes();
+    let (_, _, a0) = kalloc::poolstats();
+    let mut seed = 2024u64;
+    let mut rnd = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    // Each block is filled with a pattern of its own id and checked when
+    // freed: a block handed out twice, or overlapping another, shows.
+    let mut live: Vec<(usize, Vec<u8>)> = Vec::new();
+    let verify = |id: usize, v: &[u8]| {
+        for (j, b) in v.iter().enumerate() {
+            check!(
+                name,
+                *b == pattern(id, j),
+                "block {} byte {} overwritten",
+                id,
+                j
+            );
+        }
+    };
+    for id in 0..3000 {
+        let n = if id % 97 == 0 {
+            rnd() % 300_000
+        } else {
+            rnd() % 2000
+        } + 1;
+        let mut v = Vec::with_capacity(n);
+        v.extend((0..n).map(|j| pattern(id, j)));
+        live.push((id, v));
+        if rnd() % 3 == 0 {
+            let k = rnd() % live.len();
+            let (i, v) = live.swap_remove(k);
+            verify(i, &v);
+        }
+    }
+    let (_, _, amid) = kalloc::poolstats();
+    check!(name, amid > a0, "nothing allocated");
+    while !live.is_empty() {
+        let k = rnd() % live.len();
+        let (i, v) = live.swap_remove(k);
+        verify(i, &v);
+    }
+    drop(live);
+    let (cur, free, a1) = kalloc::poolstats();
+    check!(name, a1 == a0, "pool alloc {} after, {} before", a1, a0);
+    check!(
+        name,
+        cur == free + a1,
+        "pool cur {} != free {} + alloc {}",
+        cur,
+        free,
+        a1
+    );
+    kalloc::mallocsummary();
+
+    // xalloc: fewer than Nhole/2 blocks, so scrambled frees never run
+    // out of holes.
+    let x1 = kalloc::xfreebytes();
+    let mut xs: Vec<(*mut u8, usize)> = Vec::new();
+    for i in 0..60 {
+        let n = rnd() % 10_000 + 1;
+        let p = match kalloc::xalloc(n as u64) {
+            Some(p) => p,
+            None => fail(name, format_args!("xalloc({}) failed", n)),
+        };
+        // SAFETY: xalloc returned n zeroed bytes.
+        let s = unsafe { core::slice::from_raw_parts_mut(p, n) };
+        check!(name, s.iter().all(|&b| b == 0), "xalloc not zeroed");
+        s.fill(i as u8);
+        xs.push((p, n));
+    }
+    for (i, &(p, n)) in xs.iter().enumerate() {
+        // SAFETY: as above; not yet freed.
+        let s = unsafe { core::slice::from_raw_parts(p, n) };
+        check!(
+            name,
+            s.iter().all(|&b| b == i as u8),
+            "xalloc block {} overwritten",
+            i
+        );
+    }
+    while !xs.is_empty() {
+        let k = rnd() % xs.len();
+        let (p, _) = xs.swap_remove(k);
+        // SAFETY: from xalloc, freed once.
+        unsafe { kalloc::xfree(p) };
+    }
+    drop(xs);
+    check!(
+        name,
+        kalloc::xfreebytes() == x1,
+        "xalloc free {} after, {} before",
+        kalloc::xfreebytes(),
+        x1
+    );
+    let _ = x0;
+    kalloc::xsummary();
+    pass(name)
+}
+
+/// The kmesg log holds what was printed since boot, the banner first.
+fn kmesg() -> ! {
+    let name = "kmesg";
+    print!("ktest kmesg: a line for the log\n");
+    let (start, memline, last) = crate::cons::kmesg(|b| {
+        let t = core::str::from_utf8(b).unwrap_or("");
+        (
+            t.starts_with("planten "),
+            t.lines().any(|l| l.ends_with("M memory")),
+            t.ends_with("ktest kmesg: a line for the log\n"),
+        )
+    });
+    check!(name, start, "kmesg does not start with the banner");
+    check!(name, memline, "kmesg lacks the memory line");
+    check!(name, last, "kmesg lacks the last print");
+    pass(name)
+}
+
+struct Pair {
+    ra: Rendez,
+    rb: Rendez,
+    turn: AtomicU32,
+    hits: AtomicU32,
+}
+
+const NPAIR: usize = 4;
+const ROUNDS: u32 = 200;
+const NLOCKER: usize = 4;
+const LOCKS: u32 = 200;
+
+struct Shared {
+    pairs: Vec<Pair>,
+    q: QLock,
+    inside: AtomicBool,
+    counter: AtomicU32,
+    contended: AtomicU32,
+    violations: AtomicU32,
+    done: Rendez,
+    ndone: AtomicU32,
+    slept: AtomicU64,
+    /// A port::qio queue on the kernel's scheduler, with a small limit so
+    /// that the writer is flow-controlled.
+    qio: Queue<Kernel>,
+    qbytes: AtomicU64,
+    qbad: AtomicU32,
+}
+
+const QBYTES: usize = 64 * 1024;
+const QLIMIT: usize = 512;
+
+fn qpattern(i: usize) -> u8 {
+    (i % 251) as u8
+}
+
+fn finished(s: &Shared) {
+    s.ndone.fetch_add(1, Ordering::SeqCst);
+    sched::wakeup(&s.done);
+}
+
+/// Kernel processes ping-pong through sleep and wakeup, and contend for
+/// a QLock whose holder yields inside its critical section.
+fn kprocs() -> ! {
+    let s: &'static Shared = Box::leak(Box::new(Shared {
+        pairs: (0..NPAIR)
+            .map(|_| Pair {
+                ra: Rendez::default(),
+                rb: Rendez::default(),
+                turn: AtomicU32::new(0),
+                hits: AtomicU32::new(0),
+            })
+            .collect(),
+        q: QLock::default(),
+        inside: AtomicBool::new(false),
+        counter: AtomicU32::new(0),
+        contended: AtomicU32::new(0),
+        violations: AtomicU32::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+        slept: AtomicU64::new(0),
+        qio: Queue::qopen(QLIMIT, 0, None),
+        qbytes: AtomicU64::new(0),
+        qbad: AtomicU32::new(0),
+    }));
+    sched::kproc("qwriter", move || {
+        let mut off = 0;
+        let mut n = 1;
+        while off < QBYTES {
+            let m = n.min(QBYTES - off);
+            let buf: Vec<u8> = (off..off + m).map(qpattern).collect();
+            if s.qio.qwrite(&buf).is_err() {
+                s.qbad.fetch_add(1, Ordering::SeqCst);
+                break;
+            }
+            off += m;
+            n = n * 7 % 1000 + 1;
+        }
+        finished(s);
+    });
+    sched::kproc("qreader", move || {
+        let mut off = 0;
+        let mut buf = [0u8; 300];
+        while off < QBYTES {
+            match s.qio.qread(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    for (k, &b) in buf[..n].iter().enumerate() {
+                        if b != qpattern(off + k) {
+                            s.qbad.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    off += n;
+                }
+            }
+        }
+        s.qbytes.store(off as u64, Ordering::SeqCst);
+        finished(s);
+    });
+    for i in 0..NPAIR {
+        sched::kproc("ping", move || {
+            let p = &s.pairs[i];
+            for _ in 0..ROUNDS {
+                let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
+                p.hits.fetch_add(1, Ordering::SeqCst);
+                p.turn.store(1, Ordering::SeqCst);
+                sched::wakeup(&p.rb);
+            }
+            finished(s);
+        });
+        sched::kproc("pong", move || {
+            let p = &s.pairs[i];
+            for _ in 0..ROUNDS {
+                let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
+                p.hits.fetch_add(1, Ordering::SeqCst);
+                p.turn.store(0, Ordering::SeqCst);
+                sched::wakeup(&p.ra);
+            }
+            finished(s);
+        });
+    }
+    for _ in 0..NLOCKER {
+        sched::kproc("locker", move || {
+            for _ in 0..LOCKS {
+                if s.q.canqlock().map(drop).is_none() {
+                    s.contended.fetch_add(1, Ordering::SeqCst);
+                }
+                let g = s.q.qlock();
+                if s.inside.swap(true, Ordering::SeqCst) {
+                    s.violations.fetch_add(1, Ordering::SeqCst);
+                }
+                let v = s.counter.load(Ordering::SeqCst);
+                sched::yield_();
+                s.counter.store(v + 1, Ordering::SeqCst);
+                s.inside.store(false, Ordering::SeqCst);
+                drop(g);
+            }
+            finished(s);
+        });
+    }
+    sched::kproc("sleeper", move || {
+        let r = Rendez::default();
+        let t0 = clock::ticks();
+        let _ = sched::tsleep(&r, &mut || false, 50);
+        s.slept.store(clock::ticks() - t0, Ordering::SeqCst);
+        finished(s);
+    });
+    sched::kproc("ktest", move || {
+        let name = "kproc";
+        let total = (2 * NPAIR + NLOCKER + 3) as u32;
+        // sleep may return before its condition holds: loop, as 9front's
+        // callers do, until all are done or 10 s have passed.
+        let t0 = clock::ticks();
+        while s.ndone.load(Ordering::SeqCst) < total && clock::ticks() - t0 < 10 * HZ {
+            let _ = sched::tsleep(
+                &s.done,
+                &mut || s.ndone.load(Ordering::SeqCst) == total,
+                1000,
+            );
+        }
+        let n = s.ndone.load(Ordering::SeqCst);
+        check!(
+            name,
+            n == total,
+            "{} of {} processes finished in 10 s",
+            n,
+            total
+        );
+        for (i, p) in s.pairs.iter().enumerate() {
+            let h = p.hits.load(Ordering::SeqCst);
+            check!(name, h == 2 * ROUNDS, "pair {} ping-ponged {} times", i, h);
+        }
+        let c = s.counter.load(Ordering::SeqCst);
+        check!(name, c == NLOCKER as u32 * LOCKS, "qlock counter {}", c);
+        check!(
+            name,
+            s.violations.load(Ordering::SeqCst) == 0,
+            "two holders at once"
+        );
+        let cont = s.contended.load(Ordering::SeqCst);
+        check!(name, cont > 0, "the qlock was never contended");
+        let qb = s.qbytes.load(Ordering::SeqCst);
+        check!(
+            name,
+            qb == QBYTES as u64,
+            "qio: read {} of {} bytes",
+            qb,
+            QBYTES
+        );
+        check!(
+            name,
+            s.qbad.load(Ordering::SeqCst) == 0,
+            "qio: bytes out of order"
+        );
+        let slept = s.slept.load(Ordering::SeqCst);
+        check!(
+            name,
+            (5..=7).contains(&slept),
+            "tsleep 50 ms took {} ticks",
+            slept
+        );
+        print!(
+            "ktest kproc: {} ping-pongs, {} qlocks ({} contended), tsleep 50ms = {} ticks, qio {} bytes\n",
+            NPAIR as u32 * 2 * ROUNDS,
+            c,
+            cont,
+            slept,
+            qb
+        );
+        pass(name)
+    });
+    sched::schedinit()
+}
