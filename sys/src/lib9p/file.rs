@@ -40,6 +40,7 @@ struct TreeShared {
 /// A file tree.
 pub struct Tree {
     pub root: Arc<File>,
+    #[allow(dead_code)]
     shared: Arc<TreeShared>,
 }
 

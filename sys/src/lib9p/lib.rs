@@ -37,6 +37,8 @@
 //!   counterpart.
 #![no_std]
 #![forbid(unsafe_code)]
+// 9front's message-type names (Tversion, ...) are matched as constants.
+#![allow(non_upper_case_globals)]
 
 extern crate alloc;
 

@@ -944,7 +944,7 @@ impl Drop for Req {
         // Dropped without a response: abandoned.
         self.done = true;
         let flushed = !self.shared.st.lock().flushes.is_empty();
-        if flushed || self.ifcall.typ() == Tflush {
+        if flushed {
             if self.pooled {
                 let sh = self.shared.clone();
                 self.conn.rpool.deleteif(self.tag as u64, |x| Arc::ptr_eq(x, &sh));
@@ -967,7 +967,11 @@ impl Drop for Req {
             error: None,
             done: false,
         };
-        r.respond(Some(EABANDONED));
+        // A Tflush dropped by its handler still gets its Rflush.
+        let e = if self.ifcall.typ() == Tflush { None } else { Some(EABANDONED) };
+        let mut r = r;
+        r.oldreq = self.oldreq.take();
+        r.respond(e);
     }
 }
 
@@ -995,14 +999,16 @@ impl Conn {
         if chatty() {
             let _ = libc::fprint!(Fd::STDERR, "-{}-> {}\n", self.outfd.0, fcallfmt(f));
         }
-        match syscall::write(self.outfd, &wbuf[..n]) {
-            Ok(m) if m == n => {}
-            Ok(m) => {
-                let _ = libc::fprint!(Fd::STDERR, "{}: 9p write {} returned {} on fd {}\n", libc::main9::argv0(), n, m, self.outfd.0);
-            }
-            Err(e) => {
-                if chatty() {
-                    let _ = libc::fprint!(Fd::STDERR, "{}: 9p write {} returned -1 on fd {}: {}\n", libc::main9::argv0(), n, self.outfd.0, e);
+        let mut off = 0;
+        while off < n {
+            match syscall::write(self.outfd, &wbuf[off..n]) {
+                Ok(0) => break,
+                Ok(m) => off += m,
+                Err(e) => {
+                    if chatty() {
+                        let _ = libc::fprint!(Fd::STDERR, "{}: 9p write {} returned -1 on fd {}: {}\n", libc::main9::argv0(), n, self.outfd.0, e);
+                    }
+                    break;
                 }
             }
         }

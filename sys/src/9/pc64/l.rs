@@ -28,8 +28,15 @@
 //!   The stack is a 64 KiB array in bss. The Multiboot magic and info
 //!   pointer are passed to `main` as arguments rather than read by it from
 //!   `multibootptr`.
-//! - Of l.s's many helper routines only port I/O and halting exist so
-//!   far; they are `#[inline]` Rust functions around `asm!`.
+//! - The interrupt entry (`vectortable`, `_intrcommon`) builds a Ureg
+//!   and also saves the SSE state with fxsave, since kernel code uses
+//!   xmm registers; there is no TSS (no ring 3 yet).
+//! - `setlabel`/`gotolabel` become `labelswitch` (save here, continue
+//!   there) and `gotolabel`, and a `Label` also holds the System V
+//!   callee-saved registers; nothing returns twice.
+//! - Of the other helpers there are port I/O, `lidt`, `splhi`/`spllo`/
+//!   `splx`/`islo`, `idle` (as `idlehlt`), the control registers,
+//!   `rdtsc` and halting, as `#[inline]` Rust functions around `asm!`.
 
 use core::arch::{asm, global_asm};
 

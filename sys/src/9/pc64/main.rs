@@ -3,16 +3,19 @@
 //!
 //! Ports the outline of 9front `sys/src/9/pc64/main.c`. 9front's `main`
 //! runs some forty initialisation steps and ends in the scheduler; this
-//! one runs the few that exist: `bootargsinit` (the Multiboot
-//! information), `i8250console` (COM1), the banner (9front prints
-//! "Plan 9"), and the part of `meminit` that reports the memory map. It
-//! then acts on the one configuration word it knows, `rcmd`, and calls
+//! one runs the ones that exist, in 9front's order: `bootargsinit` (the
+//! Multiboot information), `i8250console` (COM1), the banner (9front
+//! prints "Plan 9"), the part of `meminit` that reports the memory map,
+//! `trapinit0` (the IDT), `xinit`, `i8259init`, `trapinit`, the i8253
+//! clock with `timersinit`, and `spllo`. The command line and memory map
+//! are copied into the kernel first, since xalloc may hand out the
+//! memory the loader left them in. With `ktest=NAME` it then runs a
+//! kernel self-test (ktest.rs); otherwise it acts on `rcmd` and calls
 //! `exit(0)`, since there is no init process to run. `exit` ports
 //! main.c's `exit`: 9front's ends in `arch->reset()`, which reboots the
 //! PC; planten's first writes the status to QEMU's isa-debug-exit port,
-//! then halts. The `print!` macro stands in for port/print.c's `print`,
-//! writing straight to the polled UART. The panic handler stands in for
-//! port's `panic`.
+//! then halts. `print!`/`iprint!` go to the console and the kmesg log
+//! (cons.rs). The panic handler stands in for port's `panic`.
 //!
 //! As in 9front's mkfile, which compiles ../pc/*.c into the pc64
 //! kernel, the PC-generic modules are compiled from `../pc` by path.

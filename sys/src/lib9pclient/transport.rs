@@ -1,0 +1,71 @@
+//! The connection a client speaks over, and how its procs sleep.
+
+use crate::{Error, Result};
+
+/// A byte stream to a 9P server. `read` is called by one proc at a time;
+/// `write` may be called by several at once, each with a whole message.
+pub trait Transport: Send + Sync {
+    /// Reads some bytes; 0 is end of file.
+    fn read(&self, buf: &mut [u8]) -> Result<usize>;
+    /// Writes all of `buf`.
+    fn write(&self, buf: &[u8]) -> Result<()>;
+}
+
+/// 9front's `rendezvous`: the first proc at a tag sleeps until a second
+/// arrives; each gets the other's value.
+pub trait Rendezvous: Send + Sync {
+    fn rendezvous(&self, tag: usize, val: usize) -> usize;
+}
+
+/// A transport over a libc file descriptor (a dialled connection, a pipe).
+#[cfg(feature = "linux")]
+pub struct FdTransport {
+    pub fd: libc::syscall::Fd,
+    /// Close the descriptor when the transport goes.
+    pub owned: bool,
+}
+
+#[cfg(feature = "linux")]
+impl FdTransport {
+    pub fn new(fd: libc::syscall::Fd) -> FdTransport {
+        FdTransport { fd, owned: true }
+    }
+}
+
+#[cfg(feature = "linux")]
+impl Transport for FdTransport {
+    fn read(&self, buf: &mut [u8]) -> Result<usize> {
+        libc::syscall::read(self.fd, buf).map_err(|e| Error(e.0))
+    }
+    fn write(&self, buf: &[u8]) -> Result<()> {
+        let mut off = 0;
+        while off < buf.len() {
+            match libc::syscall::write(self.fd, &buf[off..]) {
+                Ok(0) => return Err(Error::new("i/o on hungup channel")),
+                Ok(n) => off += n,
+                Err(e) => return Err(Error(e.0)),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "linux")]
+impl Drop for FdTransport {
+    fn drop(&mut self) {
+        if self.owned {
+            let _ = libc::syscall::close(self.fd);
+        }
+    }
+}
+
+/// libc's rendezvous.
+#[cfg(feature = "linux")]
+pub struct LibcRendezvous;
+
+#[cfg(feature = "linux")]
+impl Rendezvous for LibcRendezvous {
+    fn rendezvous(&self, tag: usize, val: usize) -> usize {
+        libc::syscall::rendezvous(tag, val)
+    }
+}
