@@ -1,6 +1,8 @@
 //! The connection a client speaks over, and how its procs sleep.
 
-use crate::{Error, Result};
+#[cfg(feature = "linux")]
+use crate::Error;
+use crate::Result;
 
 /// A byte stream to a 9P server. `read` is called by one proc at a time;
 /// `write` may be called by several at once, each with a whole message.

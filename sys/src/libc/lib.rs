@@ -94,6 +94,8 @@ pub mod announce;
 pub mod dial;
 #[path = "port/netmkaddr.rs"]
 pub mod netmkaddr;
+#[path = "port/tokenize.rs"]
+pub mod tokenize;
 #[cfg(feature = "linux")]
 #[path = "9sys/qlock.rs"]
 pub mod qlock;

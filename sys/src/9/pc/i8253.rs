@@ -9,6 +9,11 @@
 //! cumulative count of counter 2, shifted by Tickshift, at
 //! Freq<<Tickshift per second).
 //!
+//! Difference: `i8253read` counts a reading equal to the previous one as
+//! no time passed, where 9front's takes it for missed wraps and adds
+//! half a period (which makes a tight polling loop under emulation run
+//! the clock ahead).
+//!
 //! Not ported: `i8253cpufreq` (the processor speed from an AAM loop),
 //! `m->loopconst` and `delay`'s calibration, and `ioalloc`.
 
@@ -124,6 +129,12 @@ pub fn i8253read() -> u64 {
     };
     let x: u64 = if y < t.last {
         (t.last - y) as u64
+    } else if y == t.last {
+        // No count since the last read (likely under emulation, where
+        // two reads can fall within one 838 ns count): no time passed.
+        // 9front takes it for a wrap and, as that is over 3*MaxPeriod,
+        // for missed wraps, adding half a period each time.
+        0
     } else {
         let x = t.last as u64 + (0x10000 - y as u64);
         if x > 3 * MAXPERIOD {

@@ -8,10 +8,11 @@
 //!
 //! What differs from 9front: the table is a fixed array of [`NVCTL`]
 //! handlers per vector instead of `Vctl` chains from xalloc, and a
-//! handler's argument is a `usize`; the only interrupt controller is the
-//! i8259 (no `arch->intrassign`, no APIC, no `intrdisable`, no
-//! `intrtimes` histogram, no spurious-interrupt statistics beyond the
-//! message).
+//! handler's argument is a `usize`; `arch->intrassign` is a choice
+//! between the I/O APICs (pc/mp.rs's `mpintrassign`, when ACPI found
+//! them) and the i8259; no `intrdisable`, no `intrtimes` histogram, no
+//! spurious-interrupt statistics beyond the message, and no calling of
+//! every handler on a spurious interrupt.
 
 use crate::taslock::ILock;
 use crate::trap::{Ureg, VECTORPIC, VECTORSYSCALL};
@@ -33,6 +34,8 @@ pub struct Vctl {
     pub irq: i32,
     /// Before the handlers: the controller's `isr` (edge-triggered EOI).
     pub isr: Option<fn(u8) -> bool>,
+    /// After the handlers: the controller's `eoi`.
+    pub eoi: Option<fn(u8) -> bool>,
     /// The clock's vector: the end of its interrupt may reschedule.
     pub clock: bool,
 }
@@ -74,25 +77,44 @@ pub fn trapenable(vno: u8, f: Handler, a: usize, name: &'static str) {
         name,
         irq: -1,
         isr: None,
+        eoi: None,
         clock: false,
     });
     e.n = 1;
 }
 
-/// `intrenable`: handle device interrupt `irq` with `f`; the i8259
-/// assigns the vector and is unmasked for it. A handler named "clock"
-/// is the clock's. Returns the vector, or `None` with a message as
-/// 9front prints it.
+/// `intrenable`: handle device interrupt `irq` with `f`. Through the
+/// I/O APICs if there are, else the i8259, which assigns the vector and
+/// is unmasked for it. A handler named "clock" is the clock's. Returns
+/// the vector, or `None` with a message as 9front prints it.
 pub fn intrenable(irq: i32, f: Handler, a: usize, name: &'static str) -> Option<u8> {
-    let irq = crate::i8259::i8259irqno(irq);
-    let vno = match crate::i8259::i8259assign(irq) {
-        Some(v) => v,
-        None => {
-            print!(
-                "intrenable: couldn't assign irq {}, tbdf 0x{:X} for {}\n",
-                irq, BUSUNKNOWN, name
-            );
-            return None;
+    let (vno, isr, eoi, pic) = if crate::mp::mpactive() {
+        match crate::mp::mpintrassign(irq) {
+            Some(x) => (x.vno, x.isr, x.eoi, false),
+            None => {
+                print!(
+                    "intrenable: couldn't assign irq {}, tbdf 0x{:X} for {}\n",
+                    irq, BUSUNKNOWN, name
+                );
+                return None;
+            }
+        }
+    } else {
+        let irq = crate::i8259::i8259irqno(irq);
+        match crate::i8259::i8259assign(irq) {
+            Some(v) => (
+                v,
+                Some(crate::i8259::i8259isr as fn(u8) -> bool),
+                None,
+                true,
+            ),
+            None => {
+                print!(
+                    "intrenable: couldn't assign irq {}, tbdf 0x{:X} for {}\n",
+                    irq, BUSUNKNOWN, name
+                );
+                return None;
+            }
         }
     };
     {
@@ -107,12 +129,15 @@ pub fn intrenable(irq: i32, f: Handler, a: usize, name: &'static str) -> Option<
             a,
             name,
             irq,
-            isr: Some(crate::i8259::i8259isr),
+            isr,
+            eoi,
             clock: name == "clock",
         });
         e.n += 1;
     }
-    crate::i8259::irqenable(irq);
+    if pic {
+        crate::i8259::irqenable(crate::i8259::i8259irqno(irq));
+    }
     Some(vno)
 }
 
@@ -138,6 +163,12 @@ pub fn irqhandled(ureg: &mut Ureg, vno: u8) -> bool {
         for v in e.v[..e.n].iter().flatten() {
             (v.f)(ureg, v.a);
         }
+        if let Some(eoi) = first.eoi {
+            eoi(vno);
+        }
+        crate::dat::m()
+            .intr
+            .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         crate::sched::preempted(first.clock);
         return true;
     }
@@ -146,8 +177,19 @@ pub fn irqhandled(ureg: &mut Ureg, vno: u8) -> bool {
     }
     // A spurious interrupt (IRQ 7 or 15 of an i8259 with nothing in
     // service) needs no EOI; anything else unexpected gets one.
-    if !crate::i8259::i8259spurious(vno) {
-        iprint!("cpu0: spurious interrupt {}, last {}\n", vno, -1);
+    let spurious = if crate::mp::mpactive() {
+        crate::apic::lapiceoi(vno);
+        false
+    } else {
+        crate::i8259::i8259spurious(vno)
+    };
+    if !spurious {
+        iprint!(
+            "cpu{}: spurious interrupt {}, last {}\n",
+            crate::dat::m().machno,
+            vno,
+            -1
+        );
     }
     true
 }

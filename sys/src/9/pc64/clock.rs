@@ -1,21 +1,29 @@
-//! The kernel's half of 9front's `port/portclock.c`: the timer queue of
-//! the processor under its lock, `timersinit` (the `hzclock` timer),
+//! The kernel's half of 9front's `port/portclock.c`: each processor's
+//! timer queue under its lock, `timersinit` (the `hzclock` timer),
 //! `timerintr` from the clock interrupt, `timeradd`/`timerdel` for
 //! kernel code, `hzclock` (`m->ticks`, `hzsched`), and `fastticks`.
 //!
 //! No 9front file of its own: `port::portclock::Timers` is the queue;
-//! this runs it on the i8253 (pc/i8253.rs), whose counter 2 gives
-//! `fastticks` and whose counter 0 is reprogrammed (`timerset`) for the
-//! next deadline. Differences from 9front: a timer's function is called
-//! with the queue locked (so it must not add or delete timers; `twakeup`
-//! and `hzclock` do not); there is no `tod` (time of day) yet.
+//! this runs one per processor (`m->timers`, dat.rs), as 9front does.
+//! `fastticks` is the i8253's counter 2 (pc/i8253.rs), shared by all
+//! processors, as 9front's `i8253read` under archacpi; the interrupt
+//! that runs `timerintr` is the processor's local APIC timer (pc/apic.rs,
+//! `lapictimerset`) when there is an APIC, else the i8253's counter 0
+//! (`i8253timerset`). Differences from 9front: a timer's function is
+//! called with its queue locked (so it must not add or delete timers;
+//! `twakeup` and `hzclock` do not), which also makes `timerdel` wait for
+//! a function running on another processor (9front's `tactive` loop); a
+//! timer is queued on the processor that starts it ([`timerstart`]
+//! allocates and adds in one step, with interrupts off); the time of day
+//! is tod.rs's.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use port::portclock::{TimerId, Timers, Tmode};
 
+use crate::dat::{self, m};
 use crate::i8253;
-use crate::taslock::ILock;
+use crate::l;
 
 /// A timer's function and argument (9front's `tf`, `ta`).
 #[derive(Clone, Copy)]
@@ -24,9 +32,16 @@ pub struct Tf {
     pub a: usize,
 }
 
-static TIMERS: ILock<Option<Timers<Tf>>> = ILock::new_const(None);
+/// A started timer: the processor whose queue holds it, and its id there.
+#[derive(Clone, Copy)]
+pub struct KTimer {
+    mach: usize,
+    id: TimerId,
+    /// Its deadline, in fastticks.
+    pub when: u64,
+}
 
-/// `m->ticks`: clock ticks since boot.
+/// `MACHP(0)->ticks`: clock ticks since boot.
 pub static TICKS: AtomicU64 = AtomicU64::new(0);
 
 /// `fastticks`, at [`fasthz`] per second.
@@ -39,73 +54,103 @@ pub const fn fasthz() -> u64 {
     i8253::FASTHZ
 }
 
-/// `timersinit`: the queue, with `hzclock` every tick.
+/// `timerset`: the next clock interrupt of this processor at `next`.
+fn timerset(next: u64) {
+    if crate::apic::lapicactive() {
+        crate::apic::lapictimerset(next);
+    } else {
+        i8253::i8253timerset(next);
+    }
+}
+
+/// `timersinit`: this processor's queue, with `hzclock` every tick.
 pub fn timersinit() {
-    let mut t = TIMERS.ilock();
+    let s = l::splhi();
+    let mut t = m().timers.ilock();
     let mut tt = Timers::new(fasthz());
     let now = fastticks();
     let (_, when) = tt.addclock0link(Tf { f: hzclock, a: 0 }, 0, now);
     *t = Some(tt);
     drop(t);
     if let Some(w) = when {
-        i8253::i8253timerset(w);
+        timerset(w);
     }
+    l::splx(s);
 }
 
-/// `timerintr`: fire every timer that is due; reprogram the clock for the
-/// next.
+/// `timerintr`: fire every timer of this processor that is due;
+/// reprogram the clock for the next.
 pub fn timerintr() {
     let now = fastticks();
-    let mut g = TIMERS.ilock();
+    let mut g = m().timers.ilock();
     let next = match g.as_mut() {
         Some(tt) => tt.timerintr(now, |_, t| (t.tf.f)(t.tf.a)),
         None => None,
     };
     drop(g);
     if let Some(n) = next {
-        i8253::i8253timerset(n);
+        timerset(n);
     }
 }
 
-/// A new one-shot timer calling `f(a)` `ns` nanoseconds after it is
-/// added.
-pub fn timeralloc(ns: i64, f: fn(usize), a: usize) -> TimerId {
-    let mut g = TIMERS.ilock();
-    g.as_mut()
-        .expect("timersinit")
-        .alloc(Tmode::Trelative, ns, Tf { f, a })
-}
-
-/// `timeradd`: queue the timer; returns its deadline in fastticks.
-pub fn timeradd(id: TimerId) -> u64 {
+/// `timeradd` of a new one-shot timer calling `f(a)` `ns` nanoseconds
+/// from now, on this processor's queue.
+pub fn timerstart(ns: i64, f: fn(usize), a: usize) -> KTimer {
+    let s = l::splhi();
+    let mm = m();
     let now = fastticks();
-    let mut g = TIMERS.ilock();
+    let mut g = mm.timers.ilock();
     let tt = g.as_mut().expect("timersinit");
+    let id = tt.alloc(Tmode::Trelative, ns, Tf { f, a });
     let first = tt.timeradd(id, now);
     let when = tt.get(id).twhen();
     drop(g);
     if let Some(w) = first {
-        i8253::i8253timerset(w);
+        timerset(w);
     }
-    when
+    l::splx(s);
+    KTimer {
+        mach: mm.machno,
+        id,
+        when,
+    }
 }
 
-/// `timerdel` and forget the timer.
-pub fn timerfree(id: TimerId) {
-    let mut g = TIMERS.ilock();
+/// `timerdel` and forget the timer; waits for its function if it is
+/// running on another processor.
+pub fn timerfree(t: KTimer) {
+    let mm = dat::machp(t.mach).expect("timer of an unknown processor");
+    let mut g = mm.timers.ilock();
     if let Some(tt) = g.as_mut() {
-        tt.timerdel(id);
-        tt.free(id);
+        tt.timerdel(t.id);
+        tt.free(t.id);
     }
 }
 
 /// `hzclock`: count the tick and let the scheduler see it.
 fn hzclock(_a: usize) {
-    TICKS.fetch_add(1, Ordering::Relaxed);
+    let mm = m();
+    mm.ticks.fetch_add(1, Ordering::Relaxed);
+    if mm.machno == 0 {
+        TICKS.fetch_add(1, Ordering::Relaxed);
+    }
     crate::sched::hzsched();
 }
 
-/// `m->ticks`.
+/// `MACHP(0)->ticks`.
 pub fn ticks() -> u64 {
     TICKS.load(Ordering::Relaxed)
+}
+
+/// `microdelay`: spin for `us` microseconds by fastticks.
+pub fn microdelay(us: u64) {
+    let end = fastticks() + us * fasthz() / 1_000_000;
+    while fastticks() < end {
+        core::hint::spin_loop();
+    }
+}
+
+/// `delay`: spin for `ms` milliseconds.
+pub fn delay(ms: u64) {
+    microdelay(ms * 1000)
 }

@@ -5,12 +5,14 @@
 //! `port/devcons.c`'s `print`, `iprint`, `putstrn` and `kmesgputs`.
 //! Everything printed goes to the log (`port::devcons::Kmesg`, what
 //! `/dev/kmesg` will read) and to the polled COM1 UART, a whole
-//! `print!`/`iprint!` at a time, under one ilock. `iprint` is `print`
-//! here (both are synchronous); if the lock is held on this processor
-//! already (a fault while printing, a panic) the text goes straight to
-//! the UART, unlogged, rather than deadlocking.
+//! `print!`/`iprint!` at a time, under one ilock, so that the output of
+//! processors does not interleave. `iprint` is `print` here (both are
+//! synchronous); if the lock is held by this processor already (a fault
+//! while printing, a panic) the text goes straight to the UART,
+//! unlogged, rather than deadlocking.
 
 use core::fmt;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use port::devcons::Kmesg;
 
@@ -29,17 +31,25 @@ impl fmt::Write for Both<'_> {
     }
 }
 
+/// 1 + the number of the processor printing, or 0.
+static PRINTING: AtomicUsize = AtomicUsize::new(0);
+
 /// `print`: format to the console and the log.
 pub fn putfmt(args: fmt::Arguments<'_>) {
     use fmt::Write as _;
-    match KMESG.canilock() {
-        Some(mut k) => {
-            let _ = Both(&mut k).write_fmt(args);
-        }
-        None => {
-            let _ = uarti8250::console().write_fmt(args);
-        }
+    let s = crate::l::splhi();
+    let me = crate::dat::m().machno + 1;
+    if PRINTING.load(Ordering::Relaxed) == me {
+        let _ = uarti8250::console().write_fmt(args);
+        crate::l::splx(s);
+        return;
     }
+    let mut k = KMESG.ilock();
+    PRINTING.store(me, Ordering::Relaxed);
+    let _ = Both(&mut k).write_fmt(args);
+    PRINTING.store(0, Ordering::Relaxed);
+    drop(k);
+    crate::l::splx(s);
 }
 
 /// Call `f` with the log's contents.

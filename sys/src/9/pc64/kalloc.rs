@@ -101,6 +101,14 @@ pub unsafe fn xfree(p: *mut u8) {
     }
 }
 
+/// Give the page at physical `pa` (from [`xspanalloc`]) back to xalloc
+/// as a hole.
+pub fn xfreepage(pa: u64) {
+    if let Err(e) = XLISTS.ilock().xhole(pa, BY2PG) {
+        print!("{}\n", e);
+    }
+}
+
 /// `xspanalloc` (alignment only): never freed.
 pub fn xspanalloc(size: u64, align: u64) -> Option<*mut u8> {
     let pa = XLISTS.ilock().spanalloc(size, align)?;

@@ -16,6 +16,7 @@ use crate::mem::HZ;
 use port::qio::Queue;
 
 use crate::sched::{self, Kernel, QLock, Rendez};
+use crate::taslock::ILock;
 
 fn pass(name: &str) -> ! {
     print!("ktest {}: ok\n", name);
@@ -43,6 +44,11 @@ pub fn run(name: &[u8]) {
         b"alloc" => allocstress(),
         b"kproc" => kprocs(),
         b"kmesg" => kmesg(),
+        b"smp" => smp(),
+        b"pingpong" => pingpong(),
+        b"locks" => locks(),
+        b"kfault" => kfault(),
+        b"boot" => pass("boot"),
         _ => {}
     }
 }
@@ -85,9 +91,9 @@ fn timers() -> ! {
     for k in 0..NTIMER {
         let i = (k * 5) % NTIMER;
         let ms = 5 + 7 * i as i64;
-        let id = clock::timeralloc(ms * 1_000_000, tfire, i);
-        when[i] = clock::timeradd(id);
-        ids.push(id);
+        let t = clock::timerstart(ms * 1_000_000, tfire, i);
+        when[i] = t.when;
+        ids.push(t);
     }
     let t0 = clock::ticks();
     let f0 = clock::fastticks();
@@ -482,6 +488,398 @@ fn kprocs() -> ! {
             qb
         );
         pass(name)
+    });
+    sched::schedinit()
+}
+
+/// Wait (as a kernel process) until `n` of `total` are done or `secs`
+/// seconds pass.
+fn waitdone(done: &Rendez, ndone: &AtomicU32, total: u32, secs: u64) -> u32 {
+    let t0 = clock::ticks();
+    while ndone.load(Ordering::SeqCst) < total && clock::ticks() - t0 < secs * HZ {
+        let _ = sched::tsleep(done, &mut || ndone.load(Ordering::SeqCst) == total, 100);
+    }
+    ndone.load(Ordering::SeqCst)
+}
+
+/// Every processor started runs processes: 64 busy kernel processes,
+/// each noting the processors it ran on, each running (yielding often)
+/// until some process has run on every processor, or 5 s.
+fn smp() -> ! {
+    struct S {
+        ran: AtomicU64,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        ran: AtomicU64::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    const N: u32 = 64;
+    for _ in 0..N {
+        sched::kproc("spin", move || {
+            let t0 = clock::fastticks();
+            let all = (1u64 << crate::dat::nmach()) - 1;
+            while clock::fastticks() - t0 < 5 * clock::fasthz() && s.ran.load(Ordering::SeqCst) != all {
+                let s0 = l::splhi();
+                let me = crate::dat::m().machno;
+                l::splx(s0);
+                s.ran.fetch_or(1 << me, Ordering::SeqCst);
+                sched::yield_();
+            }
+            s.ndone.fetch_add(1, Ordering::SeqCst);
+            sched::wakeup(&s.done);
+        });
+    }
+    sched::kproc("ktest", move || {
+        let name = "smp";
+        let n = waitdone(&s.done, &s.ndone, N, 10);
+        check!(name, n == N, "{} of {} processes finished", n, N);
+        let ran = s.ran.load(Ordering::SeqCst);
+        let nmach = crate::dat::nmach();
+        print!(
+            "ktest smp: {} cpus, processes ran on {} ({:#x}), {} switches\n",
+            nmach,
+            ran.count_ones(),
+            ran,
+            sched::NSWITCH.load(Ordering::Relaxed)
+        );
+        for i in 0..nmach {
+            if let Some(mp) = crate::dat::machp(i) {
+                print!(
+                    "cpu{}: ticks {} intr {} online {}\n",
+                    i,
+                    mp.ticks.load(Ordering::Relaxed),
+                    mp.intr.load(Ordering::Relaxed),
+                    mp.online.load(Ordering::Relaxed)
+                );
+            }
+        }
+        check!(
+            name,
+            ran == (1u64 << nmach) - 1,
+            "processes ran on {:#x} of {} processors",
+            ran,
+            nmach
+        );
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+const NPP: usize = 250;
+const PPROUNDS: u32 = 40;
+
+/// A rendezvous-like hand-off point between two processes: the first
+/// to arrive leaves its value and sleeps; the second takes it, leaves
+/// its own and wakes the first (the exchange of 9front's rendezvous(2)).
+/// An arrival that finds the last answer not yet collected waits.
+struct Handoff {
+    /// The poster waits here for the answer.
+    r: Rendez,
+    /// An arrival waits here for the last exchange to finish.
+    r2: Rendez,
+    /// (state: 0 empty, 1 posted, 2 answered; the value; the answer).
+    st: ILock<(u8, u64, u64)>,
+}
+
+impl Handoff {
+    fn exchange(&self, v: u64) -> u64 {
+        loop {
+            let mut g = self.st.ilock();
+            match g.0 {
+                0 => {
+                    *g = (1, v, 0);
+                    drop(g);
+                    loop {
+                        let _ = sched::sleep(&self.r, &mut || self.st.ilock().0 == 2);
+                        let mut g = self.st.ilock();
+                        if g.0 == 2 {
+                            let a = g.2;
+                            g.0 = 0;
+                            drop(g);
+                            sched::wakeup(&self.r2);
+                            return a;
+                        }
+                    }
+                }
+                1 => {
+                    let theirs = g.1;
+                    g.0 = 2;
+                    g.2 = v;
+                    drop(g);
+                    sched::wakeup(&self.r);
+                    return theirs;
+                }
+                _ => {
+                    drop(g);
+                    let _ = sched::sleep(&self.r2, &mut || self.st.ilock().0 != 2);
+                }
+            }
+        }
+    }
+}
+
+/// A thousand kernel processes: 250 pairs ping-pong through sleep and
+/// wakeup, and 250 pairs exchange values through rendezvous-like
+/// hand-offs, 40 rounds each.
+fn pingpong() -> ! {
+    struct S {
+        pairs: Vec<Pair>,
+        hand: Vec<Handoff>,
+        sum: AtomicU64,
+        bad: AtomicU32,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        pairs: (0..NPP)
+            .map(|_| Pair {
+                ra: Rendez::default(),
+                rb: Rendez::default(),
+                turn: AtomicU32::new(0),
+                hits: AtomicU32::new(0),
+            })
+            .collect(),
+        hand: (0..NPP)
+            .map(|_| Handoff {
+                r: Rendez::default(),
+                r2: Rendez::default(),
+                st: ILock::new_const((0, 0, 0)),
+            })
+            .collect(),
+        sum: AtomicU64::new(0),
+        bad: AtomicU32::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    let fin = move || {
+        s.ndone.fetch_add(1, Ordering::SeqCst);
+        sched::wakeup(&s.done);
+    };
+    for i in 0..NPP {
+        sched::kproc("ping", move || {
+            let p = &s.pairs[i];
+            for _ in 0..PPROUNDS {
+                while p.turn.load(Ordering::SeqCst) != 0 {
+                    let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
+                }
+                p.hits.fetch_add(1, Ordering::SeqCst);
+                p.turn.store(1, Ordering::SeqCst);
+                sched::wakeup(&p.rb);
+            }
+            fin();
+        });
+        sched::kproc("pong", move || {
+            let p = &s.pairs[i];
+            for _ in 0..PPROUNDS {
+                while p.turn.load(Ordering::SeqCst) != 1 {
+                    let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
+                }
+                p.hits.fetch_add(1, Ordering::SeqCst);
+                p.turn.store(0, Ordering::SeqCst);
+                sched::wakeup(&p.ra);
+            }
+            fin();
+        });
+        for side in 0..2u64 {
+            sched::kproc("rendez", move || {
+                let h = &s.hand[i];
+                for k in 0..PPROUNDS as u64 {
+                    let mine = (i as u64) << 32 | k << 1 | side;
+                    let theirs = h.exchange(mine);
+                    // The partner is the other side of the same pair, in
+                    // the same round.
+                    if theirs != mine ^ 1 {
+                        s.bad.fetch_add(1, Ordering::SeqCst);
+                    }
+                    s.sum.fetch_add(theirs & 0xffff_ffff, Ordering::SeqCst);
+                }
+                fin();
+            });
+        }
+    }
+    sched::kproc("ktest", move || {
+        let name = "pingpong";
+        let total = 4 * NPP as u32;
+        let n = waitdone(&s.done, &s.ndone, total, 60);
+        check!(name, n == total, "{} of {} processes finished in 60 s", n, total);
+        let hits: u32 = s.pairs.iter().map(|p| p.hits.load(Ordering::SeqCst)).sum();
+        check!(name, hits == NPP as u32 * 2 * PPROUNDS, "{} ping-pongs", hits);
+        check!(name, s.bad.load(Ordering::SeqCst) == 0, "{} wrong exchanges", s.bad.load(Ordering::SeqCst));
+        // Each side receives k<<1 | other side, for k in 0..ROUNDS.
+        let want = NPP as u64 * (2 * 2 * (PPROUNDS as u64 * (PPROUNDS as u64 - 1) / 2) + PPROUNDS as u64);
+        check!(name, s.sum.load(Ordering::SeqCst) == want, "exchange sum {} != {}", s.sum.load(Ordering::SeqCst), want);
+        print!(
+            "ktest pingpong: {} processes, {} ping-pongs, {} exchanges, {} cpus, {} processes left\n",
+            total,
+            hits,
+            NPP as u32 * 2 * PPROUNDS,
+            crate::dat::nmach(),
+            sched::NPROC.load(Ordering::SeqCst)
+        );
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// QLock and RWlock under contention keep mutual exclusion: counters
+/// updated with a plain load and store (and a yield between) inside the
+/// locks lose no update, no reader sees a writer inside, and readers do
+/// share the lock.
+fn locks() -> ! {
+    use crate::sched::RWlock;
+    struct S {
+        q: QLock,
+        rw: RWlock,
+        qinside: AtomicBool,
+        qcount: AtomicU32,
+        writers: AtomicU32,
+        readers: AtomicU32,
+        maxreaders: AtomicU32,
+        wcount: AtomicU32,
+        bad: AtomicU32,
+        rreads: AtomicU32,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        q: QLock::default(),
+        rw: RWlock::default(),
+        qinside: AtomicBool::new(false),
+        qcount: AtomicU32::new(0),
+        writers: AtomicU32::new(0),
+        readers: AtomicU32::new(0),
+        maxreaders: AtomicU32::new(0),
+        wcount: AtomicU32::new(0),
+        bad: AtomicU32::new(0),
+        rreads: AtomicU32::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    const NQ: u32 = 16;
+    const QN: u32 = 300;
+    const NW: u32 = 4;
+    const WN: u32 = 100;
+    const NR: u32 = 12;
+    const RN: u32 = 200;
+    let fin = move || {
+        s.ndone.fetch_add(1, Ordering::SeqCst);
+        sched::wakeup(&s.done);
+    };
+    for _ in 0..NQ {
+        sched::kproc("qlocker", move || {
+            for i in 0..QN {
+                let g = if i % 3 == 0 {
+                    match s.q.canqlock() {
+                        Some(g) => g,
+                        None => s.q.qlock(),
+                    }
+                } else {
+                    s.q.qlock()
+                };
+                if s.qinside.swap(true, Ordering::SeqCst) {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                let v = s.qcount.load(Ordering::SeqCst);
+                if i % 4 == 0 {
+                    sched::yield_();
+                }
+                s.qcount.store(v + 1, Ordering::SeqCst);
+                s.qinside.store(false, Ordering::SeqCst);
+                drop(g);
+            }
+            fin();
+        });
+    }
+    for _ in 0..NW {
+        sched::kproc("writer", move || {
+            for _ in 0..WN {
+                let g = s.rw.wlock();
+                if s.writers.fetch_add(1, Ordering::SeqCst) != 0
+                    || s.readers.load(Ordering::SeqCst) != 0
+                {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                let v = s.wcount.load(Ordering::SeqCst);
+                sched::yield_();
+                s.wcount.store(v + 1, Ordering::SeqCst);
+                s.writers.fetch_sub(1, Ordering::SeqCst);
+                drop(g);
+                sched::yield_();
+            }
+            fin();
+        });
+    }
+    for k in 0..NR {
+        sched::kproc("reader", move || {
+            for i in 0..RN {
+                let g = if (i + k) % 5 == 0 {
+                    match s.rw.canrlock() {
+                        Some(g) => g,
+                        None => s.rw.rlock(),
+                    }
+                } else {
+                    s.rw.rlock()
+                };
+                let n = s.readers.fetch_add(1, Ordering::SeqCst) + 1;
+                s.maxreaders.fetch_max(n, Ordering::SeqCst);
+                if s.writers.load(Ordering::SeqCst) != 0 {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                sched::yield_();
+                if s.writers.load(Ordering::SeqCst) != 0 {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                s.rreads.fetch_add(1, Ordering::SeqCst);
+                s.readers.fetch_sub(1, Ordering::SeqCst);
+                drop(g);
+            }
+            fin();
+        });
+    }
+    sched::kproc("ktest", move || {
+        let name = "locks";
+        let total = NQ + NW + NR;
+        let n = waitdone(&s.done, &s.ndone, total, 60);
+        check!(name, n == total, "{} of {} processes finished", n, total);
+        let q = s.qcount.load(Ordering::SeqCst);
+        let w = s.wcount.load(Ordering::SeqCst);
+        let r = s.rreads.load(Ordering::SeqCst);
+        let mx = s.maxreaders.load(Ordering::SeqCst);
+        let bad = s.bad.load(Ordering::SeqCst);
+        print!(
+            "ktest locks: qlock {} of {}, wlock {} of {}, rlock {} of {}, max readers {}, violations {}, {} cpus\n",
+            q,
+            NQ * QN,
+            w,
+            NW * WN,
+            r,
+            NR * RN,
+            mx,
+            bad,
+            crate::dat::nmach()
+        );
+        check!(name, q == NQ * QN, "qlock counter {}", q);
+        check!(name, w == NW * WN, "wlock counter {}", w);
+        check!(name, r == NR * RN, "rlock count {}", r);
+        check!(name, bad == 0, "{} exclusion violations", bad);
+        check!(name, mx > 1, "readers never shared the lock");
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// A kernel fault in a kernel process, on whatever processor runs it:
+/// the register dump names the process, then the panic.
+fn kfault() -> ! {
+    sched::kproc("faulter", move || {
+        const BAD: u64 = 0x0000_0080_0000_0000;
+        print!("ktest kfault: reading {:#x}\n", BAD);
+        // SAFETY: deliberately faults; the handler panics.
+        let v = unsafe { (BAD as *const u64).read_volatile() };
+        fail("kfault", format_args!("read {:#x} did not fault", v))
     });
     sched::schedinit()
 }

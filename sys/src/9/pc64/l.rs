@@ -36,7 +36,11 @@
 //!   callee-saved registers; nothing returns twice.
 //! - Of the other helpers there are port I/O, `lidt`, `splhi`/`spllo`/
 //!   `splx`/`islo`, `idle` (as `idlehlt`), the control registers,
-//!   `rdtsc` and halting, as `#[inline]` Rust functions around `asm!`.
+//!   `rdmsr`/`wrmsr`, `coherence` (mfence), `rdtsc` and halting, as
+//!   `#[inline]` Rust functions around `asm!`.
+//! - The application processors' bootstrap (9front's
+//!   `pc64/apbootstrap.s`) is here too, as [`apbootstrap`]: see its
+//!   comment.
 
 use core::arch::{asm, global_asm};
 
@@ -215,6 +219,7 @@ global_asm!(
     "    .word {ngdt}*8-1",
     "    .long _gdt - {kzero}",
     "    .balign 8",
+    ".globl _gdtptr64v",
     "_gdtptr64v:",
     "    .word {ngdt}*8-1",
     "    .quad _gdt",
@@ -229,12 +234,14 @@ global_asm!(
     "    .long 0",
     ".section .bss.boot, \"aw\", @nobits",
     "    .balign 4096",
+    ".globl _pml4",
     "_pml4:",
     "    .skip 4096",
     "_pdp:",
     "    .skip 4096",
     "_pd0:",
     "    .skip 4096",
+    ".globl _pd1",
     "_pd1:",
     "    .skip 4096",
     "_bootstack:",
@@ -587,4 +594,197 @@ pub fn halt() -> ! {
         // resume after the hlt, and the loop halts again.
         unsafe { asm!("cli", "hlt", options(nomem, nostack)) };
     }
+}
+
+/// `IA32_GS_BASE`, where dat.rs keeps the processor's Mach.
+pub const MSRGSBASE: u32 = 0xc000_0101;
+
+/// `rdmsr`.
+///
+/// # Safety
+/// `msr` must exist on this processor (else #GP).
+#[allow(dead_code)]
+pub unsafe fn rdmsr(msr: u32) -> u64 {
+    let (lo, hi): (u32, u32);
+    // SAFETY: as the caller promises; rdmsr touches no memory.
+    unsafe {
+        asm!("rdmsr", in("ecx") msr, out("eax") lo, out("edx") hi, options(nomem, nostack, preserves_flags))
+    };
+    (hi as u64) << 32 | lo as u64
+}
+
+/// `wrmsr`.
+///
+/// # Safety
+/// `msr` must exist, and the value must not break what the kernel
+/// relies on (paging, segments, the GS base of dat.rs).
+pub unsafe fn wrmsr(msr: u32, v: u64) {
+    // SAFETY: as the caller promises.
+    unsafe {
+        asm!("wrmsr", in("ecx") msr, in("eax") v as u32, in("edx") (v >> 32) as u32, options(nostack, preserves_flags))
+    };
+}
+
+/// `coherence`: a full memory barrier (mfence).
+pub fn coherence() {
+    // SAFETY: a fence has no effect but ordering.
+    unsafe { asm!("mfence", options(nostack, preserves_flags)) };
+}
+
+/// Write CR3 (load a page-table root).
+///
+/// # Safety
+/// `pml4` must be the physical address of a PML4 that maps the kernel
+/// (text, data, stacks, KZERO) exactly as the current one does.
+pub unsafe fn putcr3(pml4: u64) {
+    // SAFETY: as the caller promises.
+    unsafe { asm!("mov cr3, {}", in(reg) pml4, options(nostack, preserves_flags)) };
+}
+
+/// `invlpg`: drop the TLB entry of `va`.
+pub fn invlpg(va: u64) {
+    // SAFETY: invalidating a TLB entry cannot make any access wrong.
+    unsafe { asm!("invlpg [{}]", in(reg) va, options(nostack, preserves_flags)) };
+}
+
+/// `cpuid`: (eax, ebx, ecx, edx) of leaf `ax`, subleaf `cx`.
+pub fn cpuid(ax: u32, cx: u32) -> (u32, u32, u32, u32) {
+    let r = core::arch::x86_64::__cpuid_count(ax, cx);
+    (r.eax, r.ebx, r.ecx, r.edx)
+}
+
+/// Where the application processors' bootstrap is copied (9front's
+/// APBOOTSTRAP, minus KZERO): a page in the first 64 KiB, since the
+/// code below addresses itself with 16-bit offsets from segment 0.
+pub const APBOOTSTRAP: u64 = 0x7000;
+/// Offsets of the words mpstartap fills in the copied bootstrap.
+pub const APVECTOR: u64 = 0x08;
+pub const APPML4: u64 = 0x10;
+pub const APSTACK: u64 = 0x18;
+pub const APMACH: u64 = 0x20;
+
+// The application processor bootstrap (9front's pc64/apbootstrap.s).
+// mpstartap copies the bytes from `apbootstrap` to `apbootstrapend` to
+// physical APBOOTSTRAP and sends the processor a startup IPI; it starts
+// in real mode at APBOOTSTRAP:0 (CS = APBOOTSTRAP/16). Every reference to
+// the bootstrap's own bytes is `APBOOTSTRAP + (label - apbootstrap)`, so
+// the copy works wherever the kernel was linked. As apbootstrap.s it
+// loads a small GDT, enters protected mode, loads the page tables
+// mpstartap gives it (the boot PML4, which maps low memory at 0 as well
+// as at KZERO), enables PAE and long mode, and jumps to 64-bit code
+// still in the copy; that loads the kernel's GDT and calls the entry
+// (squidboy) with the Mach as argument on the stack it was given.
+// Differences: the stack is one of its own (apbootstrap.s uses the Mach
+// page), the Mach goes in RDI rather than RMACH, SSE is enabled in CR4
+// and CR0 as for the boot processor, and there is no EFER.NXE yet.
+global_asm!(
+    ".pushsection .text.apboot, \"ax\"",
+    ".code16",
+    ".globl apbootstrap",
+    "apbootstrap:",
+    "    jmp 3f",
+    "    .balign 8",
+    "_apvector: .quad 0", // +0x08
+    "_appml4: .quad 0",   // +0x10
+    "_apstack: .quad 0",  // +0x18
+    "_apmach: .quad 0",   // +0x20
+    "    .balign 8",
+    "_apgdt:",
+    "    .quad 0",
+    "    .long 0xFFFF, {gdtke}",
+    "    .long 0xFFFF, {gdtkd}",
+    "    .long 0xFFFF, {gdtke32}",
+    "_apgdtptr:",
+    "    .word 4*8-1",
+    "    .long {apb} + (_apgdt - apbootstrap)",
+    "3:",
+    "    cli",
+    "    cld",
+    "    xorw %ax, %ax",
+    "    movw %ax, %ds",
+    "    lgdtl ({apb} + (_apgdtptr - apbootstrap))",
+    "    movl %cr0, %eax",
+    "    orl ${cr0pe}, %eax",
+    "    movl %eax, %cr0",
+    "    ljmpl ${ke32sel}, ${apb} + (_ap32 - apbootstrap)",
+    ".code32",
+    "_ap32:",
+    "    movw ${kdsel}, %ax",
+    "    movw %ax, %ds",
+    "    movw %ax, %es",
+    "    movw %ax, %fs",
+    "    movw %ax, %gs",
+    "    movw %ax, %ss",
+    "    movl %cr4, %eax",
+    "    andl ${cr4clr}, %eax",
+    "    orl ${cr4set}, %eax",
+    "    movl %eax, %cr4",
+    "    movl ({apb} + (_appml4 - apbootstrap)), %eax",
+    "    movl %eax, %cr3",
+    "    movl ${msrefer}, %ecx",
+    "    rdmsr",
+    "    orl ${eferlme}, %eax",
+    "    wrmsr",
+    "    movl %cr0, %edx",
+    "    andl ${cr0clr}, %edx",
+    "    orl ${cr0set}, %edx",
+    "    movl %edx, %cr0",
+    "    ljmpl ${kesel}, ${apb} + (_ap64 - apbootstrap)",
+    ".code64",
+    "_ap64:",
+    "    movabsq $_gdtptr64v, %rax",
+    "    lgdt (%rax)",
+    "    xorl %eax, %eax",
+    "    movw %ax, %ds",
+    "    movw %ax, %es",
+    "    movw %ax, %fs",
+    "    movw %ax, %gs",
+    "    movw %ax, %ss",
+    "    lldt %ax",
+    "    movq ({apb} + (_apstack - apbootstrap)), %rsp",
+    "    movq ({apb} + (_apmach - apbootstrap)), %rdi",
+    "    xorl %ebp, %ebp",
+    "    pushq $0",
+    "    popfq",
+    "    movq ({apb} + (_apvector - apbootstrap)), %rax",
+    "    call *%rax",
+    "4:",
+    "    cli",
+    "    hlt",
+    "    jmp 4b",
+    ".globl apbootstrapend",
+    "apbootstrapend:",
+    ".popsection",
+    apb = const APBOOTSTRAP,
+    gdtke = const GDTKE,
+    gdtkd = const GDTKD,
+    gdtke32 = const GDTKE32,
+    cr0pe = const CR0PE,
+    ke32sel = const KE32SEL,
+    kdsel = const KDSEL,
+    kesel = const KESEL,
+    cr4clr = const !CR4PSE,
+    cr4set = const CR4PAE | CR4PGE | CR4OSFXSR | CR4OSXMMEXCPT,
+    msrefer = const MSREFER,
+    eferlme = const EFERLME,
+    cr0clr = const !(CR0EM | CR0TS | CR0NW | CR0CD),
+    cr0set = const CR0PE | CR0MP | CR0NE | CR0WP | CR0PG,
+    options(att_syntax),
+);
+
+extern "C" {
+    static apbootstrap: u8;
+    static apbootstrapend: u8;
+}
+
+/// The bytes of the application processor bootstrap, to be copied to
+/// [`APBOOTSTRAP`].
+pub fn apbootstrapcode() -> &'static [u8] {
+    let (b, e) = (
+        core::ptr::addr_of!(apbootstrap),
+        core::ptr::addr_of!(apbootstrapend),
+    );
+    // SAFETY: both symbols delimit the bootstrap's bytes in the kernel's
+    // text, which is mapped and never written.
+    unsafe { core::slice::from_raw_parts(b, e as usize - b as usize) }
 }

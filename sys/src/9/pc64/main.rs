@@ -6,10 +6,17 @@
 //! one runs the ones that exist, in 9front's order: `bootargsinit` (the
 //! Multiboot information), `i8250console` (COM1), the banner (9front
 //! prints "Plan 9"), the part of `meminit` that reports the memory map,
-//! `trapinit0` (the IDT), `xinit`, `i8259init`, `trapinit`, the i8253
-//! clock with `timersinit`, and `spllo`. The command line and memory map
-//! are copied into the kernel first, since xalloc may hand out the
-//! memory the loader left them in. With `ktest=NAME` it then runs a
+//! `trapinit0` (the IDT), `xinit`, `mmuinit` (the rest of the KZERO
+//! map, VMAP), `i8259init`, `trapinit`, `fpuinit`, the i8253 (counter 2
+//! is `fastticks`), then `arch->intrinit`: with ACPI's MADT (archacpi.rs,
+//! unless `*acpi=0` or `*nomp=1`), `mpinit` brings up the local APICs,
+//! the I/O APICs and the other processors (up to `*ncpu=`), and the
+//! local APIC timer is each processor's clock; without it, the i8259
+//! and the i8253's counter 0 are. Then `timersinit`, `pageinit`, the
+//! time of day and the random generator, `spllo`. The command line and
+//! memory map are copied into the kernel first, since xalloc may hand
+//! out the memory the loader left them in. `dat::setmach` comes first
+//! of all (9front's `mach0init`): `m` and `up` are read through GS. With `ktest=NAME` it then runs a
 //! kernel self-test (ktest.rs); otherwise it acts on `rcmd` and calls
 //! `exit(0)`, since there is no init process to run. `exit` ports
 //! main.c's `exit`: 9front's ends in `arch->reset()`, which reboots the
@@ -43,6 +50,9 @@ use core::panic::PanicInfo;
 
 mod clock;
 mod cons;
+mod dat;
+mod fpu;
+mod squidboy;
 mod kalloc;
 mod ktest;
 mod l;
@@ -53,6 +63,10 @@ mod sched;
 mod taslock;
 mod trap;
 
+#[path = "../pc/apic.rs"]
+mod apic;
+#[path = "../pc/archacpi.rs"]
+mod archacpi;
 #[path = "../pc/bootargs.rs"]
 mod bootargs;
 #[path = "../pc/i8253.rs"]
@@ -63,6 +77,8 @@ mod i8259;
 mod irq;
 #[path = "../pc/memory.rs"]
 mod memory;
+#[path = "../pc/mp.rs"]
+mod mp;
 #[path = "../pc/uarti8250.rs"]
 mod uarti8250;
 
@@ -90,6 +106,7 @@ const CMDLINELEN: usize = 4096;
 /// address of the Multiboot information (EBX at entry).
 #[no_mangle]
 pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
+    dat::setmach(&dat::MACH0);
     uarti8250::i8250console();
     print!(
         "planten {}: 9front for amd64, in Rust\n",
@@ -118,12 +135,32 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
 
     trap::trapinit0();
     xinit(&map);
+    mmu::mmuinit(map.iter().filter(|e| e.typ == memory::E820RAM).map(|e| e.top).max().unwrap_or(0));
     i8259::i8259init();
     trap::trapinit();
+    fpu::fpuinit();
     i8253::i8253reset();
-    clock::timersinit();
-    i8253::i8253enable();
+    let nomp = getconf(b"*nomp").is_some_and(|v| v != b"0");
+    let madt = if nomp {
+        None
+    } else {
+        archacpi::acpimadt(&mmu::PhysMem, getconf(b"*acpi"))
+    };
+    match madt {
+        Some(madt) => {
+            let ncpu = getconf(b"*ncpu")
+                .and_then(|v| core::str::from_utf8(v).ok())
+                .and_then(|v| v.parse::<usize>().ok());
+            mp::mpinit(&madt, ncpu);
+            clock::timersinit();
+        }
+        None => {
+            clock::timersinit();
+            i8253::i8253enable();
+        }
+    }
     l::spllo();
+    print!("{} cpus\n", dat::nmach());
 
     if let Some(t) = bootargs::getconf(cmdline, b"ktest") {
         ktest::run(t);
@@ -140,6 +177,23 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
     exit(0)
 }
 
+static CMDLINE: core::sync::atomic::AtomicPtr<[u8; CMDLINELEN]> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+static CMDLINELENGTH: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// `getconf`: the value of `name=value` on the command line.
+pub fn getconf(name: &[u8]) -> Option<&'static [u8]> {
+    let p = CMDLINE.load(core::sync::atomic::Ordering::Acquire);
+    if p.is_null() {
+        return None;
+    }
+    let n = CMDLINELENGTH.load(core::sync::atomic::Ordering::Acquire);
+    // SAFETY: CMDLINE points at copycmdline's buffer, written once before
+    // it was published and never again.
+    let b = unsafe { &(&*p)[..n] };
+    bootargs::getconf(b, name)
+}
+
 /// The command line, copied to the kernel's own memory.
 fn copycmdline(s: &[u8]) -> &'static [u8] {
     static mut BUF: [u8; CMDLINELEN] = [0; CMDLINELEN];
@@ -148,7 +202,10 @@ fn copycmdline(s: &[u8]) -> &'static [u8] {
     // else can run, so this is the only reference to BUF ever made.
     let buf = unsafe { &mut *core::ptr::addr_of_mut!(BUF) };
     buf[..n].copy_from_slice(&s[..n]);
-    &buf[..n]
+    CMDLINELENGTH.store(n, core::sync::atomic::Ordering::Release);
+    CMDLINE.store(buf as *mut _, core::sync::atomic::Ordering::Release);
+    // SAFETY: as above; the buffer is never written again.
+    unsafe { &(&*core::ptr::addr_of!(BUF))[..n] }
 }
 
 /// Most E820 entries kept.

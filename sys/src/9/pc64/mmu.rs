@@ -1,18 +1,55 @@
-//! Kernel address translation.
+//! Kernel address translation, the kernel's map of physical memory,
+//! `vmap`, and per-process page tables.
 //!
-//! Ports `kaddr` and `paddr` from 9front `sys/src/9/pc64/mmu.c`, and
-//! nothing else of it yet (no page-table walking, no user mappings, no
-//! VMAP). Differences: instead of panicking on an address outside the
-//! KZERO window, `kaddr` and `paddr` return `None`; and the window is
-//! only what `l.rs` mapped at boot (`mem::BOOTMAPPED`, 1 GiB) rather
-//! than all of the 2 GiB above KZERO. [`bootbytes`] is new: it lends out
-//! memory the boot loader left (the Multiboot information) as a slice.
+//! Ports parts of 9front `sys/src/9/pc64/mmu.c`: `kaddr`, `paddr`,
+//! `mmuwalk` (create intermediate tables as needed), the KZERO map of
+//! physical memory (`mmuinit`/`mapkzero` of pc/memory.c: RAM above the
+//! first GiB the boot map covers, with 2 MiB pages, up to the 2 GiB
+//! window below the top of the address space, or with 1 GiB pages where
+//! the processor has them), `vmap`/`vunmap` (uncached device memory at
+//! VMAP), `mmuswitch`, `putmmu`, `mmurelease` and `checkmmu`'s look-up
+//! ([`Pmap::lookup`]).
+//!
+//! Differences from 9front:
+//! - A process's address space ([`Pmap`]) has a PML4 of its own whose
+//!   kernel half (slots 256-511) shares the kernel's PDPs, and
+//!   `mmuswitch` loads it into CR3; 9front keeps one PML4 per processor
+//!   and copies the user PDP entries into it (`m->mmuhead`...). Kernel
+//!   processes run on the boot PML4. The page-table pages of a Pmap are
+//!   kept in a list and freed with it (9front recycles them per Mach).
+//! - Table pages come from xalloc (`xspanalloc`), not from `mmualloc`'s
+//!   pool; `vmap` maps 4 KiB pages only and never reuses addresses
+//!   (physical address + VMAP); `vunmap` is not needed yet.
+//! - Instead of panicking on an address outside the KZERO window, `kaddr`
+//!   and `paddr` return `None`. [`bootbytes`] is new: it lends out memory
+//!   the boot loader left (the Multiboot information) as a slice.
+//! - No KMAP (`kmap` of pages above the KZERO window), no NX bit, no PAT.
 
-use crate::mem::{BOOTMAPPED, KZERO};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use crate::l;
+use crate::mem::{
+    pglsz, ptlx, BOOTMAPPED, BY2PG, GIB, KZERO, PTEACCESSED, PTEDIRTY, PTEGLOBAL, PTESIZE,
+    PTEUNCACHED, PTEUSER, PTEVALID, PTEWRITE, PTEWT,
+};
+
+/// Where device memory is mapped (mem.h's VMAP) and how much.
+pub const VMAP: u64 = 0xffff_fe80_0000_0000;
+pub const VMAPSIZE: u64 = 1024 * GIB;
+
+/// Physical memory mapped at KZERO: the boot map's first GiB until
+/// `mmuinit` maps more.
+static KZEROTOP: AtomicU64 = AtomicU64::new(BOOTMAPPED);
+
+extern "C" {
+    static _pml4: u8;
+    static _pd1: u8;
+}
 
 /// The kernel virtual address of physical address `pa`, if mapped.
 pub fn kaddr(pa: u64) -> Option<u64> {
-    if pa < BOOTMAPPED {
+    if pa < KZEROTOP.load(Ordering::Relaxed) {
         Some(pa + KZERO)
     } else {
         None
@@ -21,13 +58,238 @@ pub fn kaddr(pa: u64) -> Option<u64> {
 
 /// The physical address of kernel virtual address `va`, if it is in the
 /// KZERO window.
-#[allow(dead_code)]
 pub fn paddr(va: u64) -> Option<u64> {
-    if va >= KZERO && va - KZERO < BOOTMAPPED {
+    if va >= KZERO && va - KZERO < KZEROTOP.load(Ordering::Relaxed) {
         Some(va - KZERO)
     } else {
         None
     }
+}
+
+/// Physical memory mapped at KZERO.
+pub fn kzerotop() -> u64 {
+    KZEROTOP.load(Ordering::Relaxed)
+}
+
+/// The physical address of the boot (kernel) PML4.
+pub fn kernelpml4() -> u64 {
+    paddr(core::ptr::addr_of!(_pml4) as u64).expect("_pml4 in KZERO")
+}
+
+/// A zeroed page-table page from xalloc: (va, pa).
+fn ptalloc() -> Option<(u64, u64)> {
+    let p = crate::kalloc::xspanalloc(BY2PG, BY2PG)? as u64;
+    // SAFETY: xspanalloc gave a page of RAM mapped at KZERO that no one
+    // else owns.
+    unsafe { core::ptr::write_bytes(p as *mut u8, 0, BY2PG as usize) };
+    Some((p, paddr(p)?))
+}
+
+/// `mmuwalk`: the address of the level-`level` entry for `va` in the
+/// tables rooted at `pml4` (kernel virtual), creating missing tables
+/// with the given flags if `create`; `None` if one is missing (or a
+/// large page is in the way) and not created. `fresh` collects the
+/// physical addresses of tables created.
+fn mmuwalk(pml4: u64, va: u64, level: u32, create: Option<u64>, fresh: &mut Vec<u64>) -> Option<*mut u64> {
+    let mut table = pml4;
+    let mut l = 3;
+    loop {
+        let pte = (table + ptlx(va, l) * 8) as *mut u64;
+        if l == level {
+            return Some(pte);
+        }
+        // SAFETY: table is a page-table page mapped at KZERO, and pte
+        // one of its 512 entries; page tables are changed only under the
+        // caller's lock (or before other processors run).
+        let e = unsafe { pte.read_volatile() };
+        if e & PTEVALID == 0 {
+            let flags = create?;
+            let (tva, tpa) = ptalloc()?;
+            fresh.push(tpa);
+            // SAFETY: as above.
+            unsafe { pte.write_volatile(tpa | flags) };
+            table = tva;
+        } else if e & PTESIZE != 0 {
+            return None;
+        } else {
+            table = kaddr(e & 0x000f_ffff_ffff_f000)?;
+        }
+        l -= 1;
+    }
+}
+
+/// Kernel page-table changes are made under this lock.
+static KMAPLOCK: crate::taslock::ILock<()> = crate::taslock::ILock::new_const(());
+
+/// `mmuinit` on the boot processor: map the RAM of `map` between 1 GiB
+/// and 2 GiB at KZERO, and create the VMAP PDP, so that every PML4
+/// made later shares them.
+pub fn mmuinit(ramtop: u64) {
+    let _g = KMAPLOCK.ilock();
+    let top = ramtop.min(2 * GIB);
+    if top > BOOTMAPPED {
+        let pd1 = core::ptr::addr_of!(_pd1) as u64 as *mut u64;
+        let big = pglsz(1);
+        let mut pa = BOOTMAPPED;
+        while pa < top {
+            // SAFETY: _pd1 is the boot PD of KZERO+1GiB (l.rs), present
+            // in the PDP and empty; each entry maps one 2 MiB page.
+            unsafe {
+                pd1.add(((pa - BOOTMAPPED) / big) as usize).write_volatile(
+                    pa | PTEACCESSED | PTEDIRTY | PTESIZE | PTEGLOBAL | PTEWRITE | PTEVALID,
+                )
+            };
+            pa += big;
+        }
+        KZEROTOP.store(pa.min(2 * GIB), Ordering::Release);
+    }
+    let pml4 = core::ptr::addr_of!(_pml4) as u64;
+    let mut fresh = Vec::new();
+    let _ = mmuwalk(pml4, VMAP, 2, Some(PTEWRITE | PTEVALID), &mut fresh);
+}
+
+/// `mmuinit` on an application processor: nothing to map (it shares
+/// the boot processor's tables); enable global pages as l.rs did.
+pub fn mmuinitap() {}
+
+/// `vmap`: map `size` bytes of physical (device) memory at `pa`,
+/// uncached; the virtual address, or `None`.
+pub fn vmap(pa: u64, size: u64) -> Option<u64> {
+    let base = pa & !(BY2PG - 1);
+    let end = pa.checked_add(size)?.checked_add(BY2PG - 1)? & !(BY2PG - 1);
+    if end > VMAPSIZE {
+        return None;
+    }
+    let _g = KMAPLOCK.ilock();
+    let pml4 = core::ptr::addr_of!(_pml4) as u64;
+    let mut fresh = Vec::new();
+    let mut p = base;
+    while p < end {
+        let pte = mmuwalk(pml4, VMAP + p, 0, Some(PTEWRITE | PTEVALID), &mut fresh)?;
+        // SAFETY: pte is the level-0 entry for VMAP+p, under KMAPLOCK.
+        unsafe {
+            pte.write_volatile(p | PTEWRITE | PTEVALID | PTEUNCACHED | PTEWT | PTEGLOBAL)
+        };
+        l::invlpg(VMAP + p);
+        p += BY2PG;
+    }
+    Some(VMAP + pa)
+}
+
+/// A process's address space: its PML4 and the table pages below it.
+pub struct Pmap {
+    pml4: u64,
+    pml4pa: u64,
+    tables: Vec<u64>,
+}
+
+impl Pmap {
+    /// A new address space with nothing in the user half and the
+    /// kernel's half shared.
+    pub fn new() -> Option<Pmap> {
+        let (va, pa) = ptalloc()?;
+        let k = core::ptr::addr_of!(_pml4) as u64;
+        // SAFETY: both are page-table pages mapped at KZERO; the kernel
+        // half's entries are copied (they point at shared PDPs).
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                (k + 256 * 8) as *const u64,
+                (va + 256 * 8) as *mut u64,
+                256,
+            )
+        };
+        Some(Pmap {
+            pml4: va,
+            pml4pa: pa,
+            tables: Vec::new(),
+        })
+    }
+
+    /// `putmmu`: map the user page at `va` to physical `pa` with the
+    /// PTE bits `flags` (PTEWRITE, ...); valid and user are added.
+    pub fn putmmu(&mut self, va: u64, pa: u64, flags: u64) -> bool {
+        if va >= 1 << 47 {
+            return false;
+        }
+        let pte = match mmuwalk(
+            self.pml4,
+            va,
+            0,
+            Some(PTEWRITE | PTEUSER | PTEVALID),
+            &mut self.tables,
+        ) {
+            Some(p) => p,
+            None => return false,
+        };
+        // SAFETY: pte is the level-0 entry for va in this address
+        // space's own tables.
+        unsafe { pte.write_volatile(pa | flags | PTEUSER | PTEVALID) };
+        if l::getcr3() & !0xfff == self.pml4pa {
+            l::invlpg(va);
+        }
+        true
+    }
+
+    /// The PTE for `va`, if there is one (`checkmmu`).
+    pub fn lookup(&self, va: u64) -> Option<u64> {
+        let mut fresh = Vec::new();
+        let pte = mmuwalk(self.pml4, va, 0, None, &mut fresh)?;
+        // SAFETY: as in putmmu, read only.
+        let e = unsafe { pte.read_volatile() };
+        (e & PTEVALID != 0).then_some(e)
+    }
+
+    /// Unmap the user page at `va` (`putmmu` of nothing, as `mmuflush`
+    /// does for one page).
+    pub fn unmap(&mut self, va: u64) {
+        if let Some(e) = self.lookup(va) {
+            let _ = e;
+            let mut fresh = Vec::new();
+            if let Some(pte) = mmuwalk(self.pml4, va, 0, None, &mut fresh) {
+                // SAFETY: as in putmmu.
+                unsafe { pte.write_volatile(0) };
+                if l::getcr3() & !0xfff == self.pml4pa {
+                    l::invlpg(va);
+                }
+            }
+        }
+    }
+
+    /// Table pages in use, the PML4 included.
+    pub fn ntables(&self) -> usize {
+        self.tables.len() + 1
+    }
+}
+
+impl Drop for Pmap {
+    fn drop(&mut self) {
+        if l::getcr3() & !0xfff == self.pml4pa {
+            // SAFETY: the boot PML4 maps the kernel as every Pmap does.
+            unsafe { l::putcr3(kernelpml4()) };
+        }
+        for &pa in self.tables.iter().chain(core::iter::once(&self.pml4pa)) {
+            // Table pages came from xspanalloc, which cannot be freed:
+            // put them back as holes directly.
+            crate::kalloc::xfreepage(pa);
+        }
+    }
+}
+
+/// `mmuswitch`: the address space of `p`, or the kernel's.
+pub fn mmuswitch(p: &crate::sched::Proc) {
+    let want = match &p.pmap {
+        Some(pm) => pm.pml4pa,
+        None => kernelpml4(),
+    };
+    if l::getcr3() & !0xfff != want {
+        // SAFETY: either PML4 maps the kernel half identically.
+        unsafe { l::putcr3(want) };
+    }
+}
+
+/// `mmurelease`: drop `p`'s address space.
+pub fn mmurelease(p: &mut crate::sched::Proc) {
+    p.pmap = None;
 }
 
 /// The `len` bytes of physical memory at `pa`, read through the KZERO
@@ -58,4 +320,22 @@ pub fn bootstr(pa: u64, max: usize) -> Option<&'static [u8]> {
     let room = BOOTMAPPED.checked_sub(pa)?;
     let b = bootbytes(pa, max.min(room as usize))?;
     Some(crate::bootargs::cstr(b))
+}
+
+/// Physical memory for the ACPI parser: through KZERO where mapped,
+/// else through VMAP.
+pub struct PhysMem;
+
+impl crate::archacpi::Phys for PhysMem {
+    fn read(&self, pa: u64, len: usize) -> Option<alloc::vec::Vec<u8>> {
+        let end = pa.checked_add(len as u64)?;
+        let va = if end <= kzerotop() {
+            kaddr(pa)?
+        } else {
+            vmap(pa, len as u64)?
+        };
+        // SAFETY: [va, va+len) is mapped (KZERO or a fresh VMAP
+        // mapping of the same physical range) and read only.
+        Some(unsafe { core::slice::from_raw_parts(va as *const u8, len) }.to_vec())
+    }
 }

@@ -12,13 +12,22 @@
 //!
 //! What differs from 9front:
 //!
-//! - One processor. `m` is a static [`Mach`]; there is no affinity,
-//!   wiring, EDF, or `m->readied` cooperative scheduling.
-//! - `schedinit` is a loop on the boot stack that runs the chosen process
-//!   with `labelswitch(&m->sched, &p->sched)` and, when the process
-//!   switches back, requeues, frees or leaves it according to its state:
-//!   the same hand-over as 9front's `setlabel`/`gotolabel` pairs, without
-//!   a function that returns twice.
+//! - One run queue for all processors, under one ilock, with no
+//!   affinity, wiring, EDF or `m->readied`; any idle processor takes the
+//!   next ready process. An idle processor halts (9front's `idlehands`
+//!   halts only with one processor and otherwise spins or mwaits): a
+//!   processor marks itself idle before it last looks at the run queue,
+//!   and `ready` sends a wake-up IPI (apic.rs) to an idle processor after
+//!   queueing, so no wake-up is lost.
+//! - `schedinit` is a loop on each processor's scheduler stack that runs
+//!   the chosen process with `labelswitch(&m->sched, &p->sched)` and,
+//!   when the process switches back, requeues, frees or leaves it
+//!   according to its state: the same hand-over as 9front's
+//!   `setlabel`/`gotolabel` pairs, without a function that returns twice.
+//!   As 9front's `p->mach`, [`Proc`]'s `mach` says a processor is still
+//!   on the process's stack: it is cleared only after the switch back,
+//!   and a processor that takes the process off the run queue before
+//!   then waits for it (9front's `dequeueproc` skips such a process).
 //! - `reprioritize` sees a load of 0 (there is no `accounttime` load
 //!   average yet), so a process runs at its base priority; the CPU
 //!   average is still kept by `updatecpu`.
@@ -27,20 +36,22 @@
 //!   `sleep` returns `Err(Eintr)` only if `notepending` is set by hand.
 //! - `sched` does not delay for held spin locks (`nlocks` is not kept):
 //!   code holding an `ilock` cannot be preempted anyway.
+//! - The `RWlock` of qlock.c (`rlock`, `runlock`, `wlock`, `wunlock`,
+//!   `canrlock`) is here, over port::qlock's `RWlockState`, with guards.
 
 use alloc::boxed::Box;
 use alloc::vec;
-use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use port::portfns::Sched;
 use port::proc::{updatecpu, Procstate, Runq, PRIKPROC};
-use port::qlock::{QLockState, Take};
+use port::qlock::{QLockState, RWlockState, RWwake, Take};
 use port::{Error, Result};
 
 use crate::clock;
+use crate::dat::{self, m};
 use crate::l::{self, Label};
-use crate::mem::{HZ, KSTACK};
+use crate::mem::{HZ, KSTACK, MAXMACH};
 use crate::taslock::ILock;
 
 /// A process (the parts of 9front's `Proc` a kernel process uses).
@@ -58,48 +69,31 @@ pub struct Proc {
     pub notepending: bool,
     /// The Rendez it sleeps on (`p->r`), as an address.
     pub r: usize,
+    /// `p->mach`: 1 + the number of the processor on its stack, or 0.
+    mach: AtomicUsize,
     /// `p->trend`: the Rendez of a `tsleep` in progress.
     trend: AtomicUsize,
+    /// The address space (mmu.rs), if the process has one.
+    pub pmap: Option<Box<crate::mmu::Pmap>>,
+    /// The FPU state (fpu.rs).
+    pub fpsave: crate::fpu::FPsave,
     sched: Label,
     func: Option<Box<dyn FnOnce() + Send>>,
     _kstack: Box<[u64]>,
 }
 
-/// The processor (9front's `Mach`, what the scheduler keeps in it).
-struct Mach {
-    /// `up`.
-    up: UnsafeCell<*mut Proc>,
-    /// `m->sched`: where `procswitch` returns to `schedinit`.
-    sched: UnsafeCell<Label>,
-    /// `m->schedticks`: when the running process's quantum ends.
-    schedticks: UnsafeCell<u64>,
-}
-
-// SAFETY: one processor; the fields are touched only with interrupts off
-// (the scheduler and interrupt handlers) or by the running process for
-// itself.
-unsafe impl Sync for Mach {}
-
-static M: Mach = Mach {
-    up: UnsafeCell::new(core::ptr::null_mut()),
-    sched: UnsafeCell::new(Label {
-        sp: 0,
-        pc: 0,
-        regs: [0; 6],
-    }),
-    schedticks: UnsafeCell::new(0),
-};
-
 static RUNQ: ILock<Runq<usize>> = ILock::new_const(Runq::new());
 static NEXTPID: AtomicU32 = AtomicU32::new(1);
 /// Processes alive.
 pub static NPROC: AtomicU32 = AtomicU32::new(0);
+/// Processors halted in `runproc`, one bit each.
+static IDLE: [AtomicU64; MAXMACH / 64] = [const { AtomicU64::new(0) }; MAXMACH / 64];
+/// Context switches, all processors.
+pub static NSWITCH: AtomicU64 = AtomicU64::new(0);
 
 /// `up`: the running process, or null in the scheduler and at boot.
 pub fn up() -> *mut Proc {
-    // SAFETY: a word read; `up` changes only in schedinit with interrupts
-    // off, and a process always sees itself.
-    unsafe { *M.up.get() }
+    dat::up()
 }
 
 /// The address of `up`, 0 if none (for dumpregs).
@@ -135,7 +129,10 @@ pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
         preempted: false,
         notepending: false,
         r: 0,
+        mach: AtomicUsize::new(0),
         trend: AtomicUsize::new(0),
+        pmap: None,
+        fpsave: crate::fpu::FPsave::new(),
         sched: Label {
             sp,
             pc: linkproc as *const () as u64,
@@ -175,15 +172,29 @@ pub fn pexit() -> ! {
     unreachable!("pexit: Moribund process rescheduled")
 }
 
-/// `procswitch`: save up's context and return to `schedinit`.
+/// `procswitch`: save up's context and return to this processor's
+/// `schedinit`.
 ///
 /// # Safety
 /// Interrupts off; up is a live process.
 unsafe fn procswitch() {
     let p = up();
-    // SAFETY: as the caller promises: p is alive, and M.sched holds
-    // schedinit's context, saved before it switched to p.
-    unsafe { l::switchlabel(&mut (*p).sched, M.sched.get()) };
+    let mm = m();
+    if mm.ilockdepth.load(Ordering::Relaxed) != 0 {
+        panic!(
+            "cpu{}: ilockdepth {}",
+            mm.machno,
+            mm.ilockdepth.load(Ordering::Relaxed)
+        );
+    }
+    // SAFETY: as the caller promises: p is alive, and m->sched holds
+    // schedinit's context, saved before it switched to p. Interrupts are
+    // off, so this processor stays the one whose m->sched this is.
+    unsafe {
+        crate::fpu::fpuprocsave(&mut *p);
+        l::switchlabel(&mut (*p).sched, mm.sched.get());
+        crate::fpu::fpuprocrestore(&mut *p);
+    }
 }
 
 fn doupdatecpu(p: *mut Proc, running: bool) {
@@ -201,7 +212,7 @@ fn doupdatecpu(p: *mut Proc, running: bool) {
     }
 }
 
-/// `ready`: queue `p` at its priority.
+/// `ready`: queue `p` at its priority, and wake an idle processor.
 pub fn ready(p: *mut Proc) {
     let s = l::splhi();
     // SAFETY: p is a live process not on a run queue, and interrupts are
@@ -223,25 +234,54 @@ pub fn ready(p: *mut Proc) {
         (*p).priority = pri;
         RUNQ.ilock().queueproc(pri, p as usize);
     }
+    wakeidle();
     l::splx(s);
 }
 
-/// `schedinit`: the scheduler loop, on the boot stack; never returns.
+/// Send a wake-up to one idle processor other than this one, if any.
+/// Called after queueing; pairs with the idle marking in `runproc`.
+fn wakeidle() {
+    fence(Ordering::SeqCst);
+    let me = m().machno;
+    for (w, word) in IDLE.iter().enumerate() {
+        let mut bits = word.load(Ordering::SeqCst);
+        if w == me / 64 {
+            bits &= !(1u64 << (me % 64));
+        }
+        if bits != 0 {
+            let i = w * 64 + bits.trailing_zeros() as usize;
+            if let Some(mp) = dat::machp(i) {
+                crate::apic::lapicwake(mp.apicno.load(Ordering::Relaxed));
+            }
+            return;
+        }
+    }
+}
+
+/// `schedinit`: the scheduler loop, on this processor's scheduler
+/// stack; never returns.
 pub fn schedinit() -> ! {
     l::splhi();
+    let mm = m();
+    mm.online.store(true, Ordering::Release);
     loop {
         let p = runproc();
-        // SAFETY: p came off the run queue, so it is alive and not
-        // running; interrupts are off. Its label is its saved context (or
-        // linkproc on its fresh stack).
+        // SAFETY: p came off the run queue and no processor is on its
+        // stack (runproc waited for mach to clear), so it is alive and
+        // not running; interrupts are off. Its label is its saved context
+        // (or linkproc on its fresh stack).
         unsafe {
+            (*p).mach.store(mm.machno + 1, Ordering::Relaxed);
             (*p).state = Procstate::Running;
-            *M.up.get() = p;
-            *M.schedticks.get() = clock::ticks() + HZ / 10;
-            l::switchlabel(M.sched.get(), &(*p).sched);
+            mm.up.store(p, Ordering::Relaxed);
+            mm.schedticks
+                .store(mm.ticks.load(Ordering::Relaxed) + HZ / 10, Ordering::Relaxed);
+            crate::mmu::mmuswitch(&*p);
+            NSWITCH.fetch_add(1, Ordering::Relaxed);
+            l::switchlabel(mm.sched.get(), &(*p).sched);
             // p switched back.
             doupdatecpu(p, true);
-            *M.up.get() = core::ptr::null_mut();
+            mm.up.store(core::ptr::null_mut(), Ordering::Relaxed);
             match (*p).state {
                 Procstate::Running => {
                     (*p).state = Procstate::Scheding;
@@ -250,21 +290,39 @@ pub fn schedinit() -> ! {
                 Procstate::Moribund => {
                     (*p).state = Procstate::Dead;
                     NPROC.fetch_sub(1, Ordering::Relaxed);
+                    crate::mmu::mmurelease(&mut *p);
                     drop(Box::from_raw(p));
+                    continue;
                 }
                 _ => {}
             }
+            // Its context is saved: another processor may run it now.
+            (*p).mach.store(0, Ordering::Release);
         }
     }
 }
 
 /// `runproc`: the next process to run, idling until there is one.
 fn runproc() -> *mut Proc {
+    let me = m().machno;
+    let (w, bit) = (me / 64, 1u64 << (me % 64));
     loop {
         if let Some((_, p)) = RUNQ.ilock().runproc() {
-            return p as *mut Proc;
+            let p = p as *mut Proc;
+            // SAFETY: p is alive (it was on the run queue); only its
+            // mach word is read, atomically.
+            let mach = unsafe { &(*p).mach };
+            while mach.load(Ordering::Acquire) != 0 {
+                core::hint::spin_loop();
+            }
+            return p;
         }
-        l::idlehlt();
+        IDLE[w].fetch_or(bit, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        if RUNQ.ilock().anyready() == 0 {
+            l::idlehlt();
+        }
+        IDLE[w].fetch_and(!bit, Ordering::SeqCst);
     }
 }
 
@@ -298,11 +356,14 @@ pub fn hzsched() {
     if p.is_null() {
         return;
     }
+    let mm = m();
     let rq = RUNQ.ilock();
     // SAFETY: called from the clock interrupt, interrupts off; p runs.
     unsafe {
         if rq.anyhigher((*p).priority)
-            || (!(*p).fixedpri && clock::ticks() > *M.schedticks.get() && rq.anyready() != 0)
+            || (!(*p).fixedpri
+                && mm.ticks.load(Ordering::Relaxed) > mm.schedticks.load(Ordering::Relaxed)
+                && rq.anyready() != 0)
         {
             (*p).delaysched += 1;
         }
@@ -353,7 +414,9 @@ pub fn sleep(r: &Rendez, cond: &mut dyn FnMut() -> bool) -> Result<()> {
     let s = l::splhi();
     // SAFETY: p is the running process; interrupts are off from here to
     // the switch, so no wakeup can come between the test and the sleep
-    // except through r's lock.
+    // except through r's lock; a wakeup on another processor after the
+    // lock is dropped readies p, but no processor runs it before this
+    // one has saved its context (the mach word).
     let note = unsafe {
         let mut g = r.p.ilock();
         if *g != 0 {
@@ -400,8 +463,9 @@ pub fn wakeup(r: &Rendez) -> bool {
 
 fn twakeup(a: usize) {
     let p = a as *mut Proc;
-    // SAFETY: the timer is freed by tsleep before the process can exit,
-    // so p is alive; trend, if set, names a Rendez the sleeper keeps.
+    // SAFETY: the timer is freed by tsleep before the process can exit
+    // (and timerfree waits for a timer function running elsewhere), so
+    // p is alive; trend, if set, names a Rendez the sleeper keeps.
     unsafe {
         let t = (*p).trend.swap(0, Ordering::SeqCst);
         if t != 0 {
@@ -417,12 +481,28 @@ pub fn tsleep(r: &Rendez, cond: &mut dyn FnMut() -> bool, ms: u64) -> Result<()>
     // SAFETY: p is the running process, alive throughout.
     let trend = unsafe { &(*p).trend };
     trend.store(r as *const Rendez as usize, Ordering::SeqCst);
-    let id = clock::timeralloc((ms * 1_000_000) as i64, twakeup, p as usize);
-    clock::timeradd(id);
+    let t = clock::timerstart((ms * 1_000_000) as i64, twakeup, p as usize);
     let res = sleep(r, &mut || trend.load(Ordering::SeqCst) == 0 || cond());
     trend.store(0, Ordering::SeqCst);
-    clock::timerfree(id);
+    clock::timerfree(t);
     res
+}
+
+/// Put the running process in `state` and switch away; the lock guard
+/// `g` (of the structure that queued it) is dropped with interrupts
+/// still off, so the one who readies it cannot do so before it is
+/// marked.
+fn queuesleep<G>(p: *mut Proc, state: Procstate, g: G) {
+    assert!(!p.is_null(), "qlock: contended with no process");
+    let s = l::splhi();
+    // SAFETY: p runs; interrupts stay off until the switch, and whoever
+    // readies it (qunlock, runlock, wunlock) hands the lock over first.
+    unsafe {
+        (*p).state = state;
+        drop(g);
+        procswitch();
+    }
+    l::splx(s);
 }
 
 /// A queueing lock (`QLock`).
@@ -448,14 +528,7 @@ impl QLock {
         let s = l::splhi();
         let mut g = self.q.ilock();
         if g.qlock(p as usize) == Take::Wait {
-            assert!(!p.is_null(), "qlock: contended with no process");
-            // SAFETY: p runs; interrupts stay off until the switch, and
-            // qunlock hands the lock over before readying p.
-            unsafe {
-                (*p).state = Procstate::Queueing;
-                drop(g);
-                procswitch();
-            }
+            queuesleep(p, Procstate::Queueing, g);
         } else {
             drop(g);
         }
@@ -464,7 +537,6 @@ impl QLock {
     }
 
     /// `canqlock`.
-    #[allow(dead_code)]
     pub fn canqlock(&self) -> Option<QGuard<'_>> {
         // The guard is made only on success: dropping one is qunlock.
         let got = self.q.ilock().canqlock();
@@ -497,6 +569,102 @@ impl port::portfns::QLock for QLock {
 
     fn eqlock(&self) -> Result<QGuard<'_>> {
         Ok(QLock::qlock(self))
+    }
+}
+
+/// A readers-writer lock (`RWlock`), preferring writers as 9front's.
+pub struct RWlock {
+    q: ILock<RWlockState<usize>>,
+}
+
+impl Default for RWlock {
+    fn default() -> Self {
+        RWlock {
+            q: ILock::new_const(RWlockState::new()),
+        }
+    }
+}
+
+/// Held while an [`RWlock`] is read-locked; dropping it is `runlock`.
+pub struct RGuard<'a>(&'a RWlock);
+/// Held while an [`RWlock`] is write-locked; dropping it is `wunlock`.
+pub struct WGuard<'a>(&'a RWlock);
+
+impl RWlock {
+    /// `rlock`.
+    pub fn rlock(&self) -> RGuard<'_> {
+        let p = up();
+        let s = l::splhi();
+        let mut g = self.q.ilock();
+        if g.rlock(p as usize) == Take::Wait {
+            queuesleep(p, Procstate::QueueingR, g);
+        } else {
+            drop(g);
+        }
+        l::splx(s);
+        RGuard(self)
+    }
+
+    /// `canrlock`.
+    pub fn canrlock(&self) -> Option<RGuard<'_>> {
+        // The guard is made only on success: dropping one is runlock.
+        let got = self.q.ilock().canrlock();
+        if got {
+            Some(RGuard(self))
+        } else {
+            None
+        }
+    }
+
+    /// `wlock`.
+    pub fn wlock(&self) -> WGuard<'_> {
+        let p = up();
+        let s = l::splhi();
+        let mut g = self.q.ilock();
+        if g.wlock(p as usize) == Take::Wait {
+            queuesleep(p, Procstate::QueueingW, g);
+        } else {
+            drop(g);
+        }
+        l::splx(s);
+        WGuard(self)
+    }
+
+    /// Readers holding the lock.
+    pub fn readers(&self) -> usize {
+        self.q.ilock().readers()
+    }
+}
+
+fn rwwake(w: RWwake<usize>) {
+    match w {
+        RWwake::None => {}
+        RWwake::Writer(p) => ready(p as *mut Proc),
+        RWwake::Readers(v) => {
+            for p in v {
+                ready(p as *mut Proc);
+            }
+        }
+    }
+}
+
+impl Drop for RGuard<'_> {
+    fn drop(&mut self) {
+        let w = self.0.q.ilock().runlock();
+        match w {
+            Ok(w) => rwwake(w),
+            Err(e) => panic!("{}", e),
+        }
+    }
+}
+
+impl Drop for WGuard<'_> {
+    fn drop(&mut self) {
+        let w = self.0.q.ilock().wunlock();
+        match w {
+            Ok(w) => rwwake(w),
+            Err(e) => panic!("{}", e),
+        }
     }
 }
 

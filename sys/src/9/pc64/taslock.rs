@@ -5,18 +5,20 @@
 //! guarded by a `Lock` taken with interrupts off (`splhi`), as `ilock`
 //! does, and the guard restores the interrupt state on drop (`iunlock`'s
 //! `splx(l->sr)`), keeping `m->ilockdepth`. It implements
-//! `port::portfns::ILock` for portable code.
+//! `port::portfns::ILock` for portable code. The lock word's
+//! test-and-set is an atomic swap with acquire ordering and the release
+//! a store with release ordering, so it is correct across processors;
+//! `m->ilockdepth` is the processor's own (dat.rs), counted only with
+//! interrupts off.
 
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::Ordering;
 
 use port::taslock::Lock;
 
 use crate::l;
 
-/// `m->ilockdepth`: ilocks held by this processor.
-pub static ILOCKDEPTH: AtomicU32 = AtomicU32::new(0);
 
 /// A value under an interrupt-safe spin lock.
 pub struct ILock<T> {
@@ -56,7 +58,8 @@ impl<T> ILock<T> {
             // by canilock, which are 'static.
             let by = unsafe { &*(h as *const core::panic::Location<'static>) };
             iprint!(
-                "lock {:#x} loop at {}:{} held by {}:{} up {:#x}\n",
+                "cpu{}: lock {:#x} loop at {}:{} held by {}:{} up {:#x}\n",
+                crate::dat::m().machno,
                 self as *const _ as *const u8 as usize,
                 me.file(),
                 me.line(),
@@ -65,7 +68,7 @@ impl<T> ILock<T> {
                 crate::sched::upaddr()
             );
         });
-        ILOCKDEPTH.fetch_add(1, Ordering::Relaxed);
+        crate::dat::m().ilockdepth.fetch_add(1, Ordering::Relaxed);
         IGuard { l: self, sr }
     }
 
@@ -77,7 +80,7 @@ impl<T> ILock<T> {
             .l
             .canlock(core::panic::Location::caller() as *const _ as usize)
         {
-            ILOCKDEPTH.fetch_add(1, Ordering::Relaxed);
+            crate::dat::m().ilockdepth.fetch_add(1, Ordering::Relaxed);
             Some(IGuard { l: self, sr })
         } else {
             l::splx(sr);
@@ -88,7 +91,7 @@ impl<T> ILock<T> {
 
 impl<T> Drop for IGuard<'_, T> {
     fn drop(&mut self) {
-        ILOCKDEPTH.fetch_sub(1, Ordering::Relaxed);
+        crate::dat::m().ilockdepth.fetch_sub(1, Ordering::Relaxed);
         self.l.l.unlock();
         l::splx(self.sr);
     }

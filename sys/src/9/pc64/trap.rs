@@ -155,6 +155,13 @@ pub fn trapinit0() {
     unsafe { l::lidt(IDT.0.get() as u64, (256 * 16 - 1) as u16) };
 }
 
+/// An application processor's IDT: the one `trapinit0` filled.
+pub fn trapinitap() {
+    // SAFETY: the table was filled by trapinit0 before any application
+    // processor started, and is never written again.
+    unsafe { l::lidt(IDT.0.get() as u64, (256 * 16 - 1) as u16) };
+}
+
 /// `trapinit`: the handlers of the special traps.
 pub fn trapinit() {
     irq::trapenable(VECTORDE, debugexc, 0, "debugexc");
@@ -162,6 +169,7 @@ pub fn trapinit() {
     irq::trapenable(VECTORPF, faultamd64, 0, "faultamd64");
     irq::trapenable(VECTOR2F, doublefault, 0, "doublefault");
     irq::trapenable(VECTOR15, unexpected, 0, "unexpected");
+    crate::fpu::mathinit();
 }
 
 /// `trap`: called by l.rs's `_intrcommon` for every vector, with
@@ -183,8 +191,13 @@ pub extern "C" fn trap(ureg: &mut Ureg) {
 /// 9front's layout.
 pub fn dumpregs(ureg: &Ureg) {
     match crate::sched::upinfo() {
-        Some((text, pid)) => iprint!("cpu0: registers for {} {}\n", text, pid),
-        None => iprint!("cpu0: registers for kernel\n"),
+        Some((text, pid)) => iprint!(
+            "cpu{}: registers for {} {}\n",
+            crate::dat::m().machno,
+            text,
+            pid
+        ),
+        None => iprint!("cpu{}: registers for kernel\n", crate::dat::m().machno),
     }
     iprint!(
         "  AX {:016X}  BX {:016X}  CX {:016X}\n",

@@ -12,9 +12,20 @@
 //! that calls `qlock` again at once cannot overtake them. What differs:
 //! the queue is a `VecDeque` of ids instead of a list through
 //! `Proc.qnext`; `eqlock`'s interruption is [`QLockState::remove`] of the
-//! interrupted waiter. `RWlock` is not here yet.
+//! interrupted waiter.
+//!
+//! [`RWlockState`] is 9front's `RWlock` the same way: `rlock`, `runlock`,
+//! `wlock`, `wunlock` and `canrlock`, with the queue of waiting readers
+//! and writers in arrival order. As 9front's it prefers writers: a reader
+//! queues as soon as anyone is queued, even while only readers hold the
+//! lock; the last `runlock` hands the lock to the writer at the head; a
+//! `wunlock` hands it to the next writer, or else to every reader at the
+//! head of the queue at once. 9front's panics ("runlock", "wunlock")
+//! are `Err` here; the waiting state (QueueingR/QueueingW) is kept with
+//! each queued id instead of read from `Proc.state`.
 
 use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 /// What `qlock` tells the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,9 +114,201 @@ impl<P: PartialEq> QLockState<P> {
     }
 }
 
+/// Whether a queued process wants to read or to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RW {
+    /// `QueueingR`.
+    Read,
+    /// `QueueingW`.
+    Write,
+}
+
+/// Whom an unlock of an [`RWlockState`] hands the lock to; the caller
+/// `ready`s them.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RWwake<P> {
+    /// No one.
+    None,
+    /// A writer, which now holds the lock.
+    Writer(P),
+    /// Readers, which now hold the lock together.
+    Readers(Vec<P>),
+}
+
+/// An `RWlock`'s state.
+#[derive(Debug)]
+pub struct RWlockState<P> {
+    readers: usize,
+    writer: bool,
+    queue: VecDeque<(P, RW)>,
+}
+
+impl<P: PartialEq> Default for RWlockState<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P: PartialEq> RWlockState<P> {
+    /// An unlocked lock.
+    pub const fn new() -> Self {
+        RWlockState {
+            readers: 0,
+            writer: false,
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// `canrlock`: read-lock if no writer holds the lock and no one is
+    /// queued.
+    pub fn canrlock(&mut self) -> bool {
+        if !self.writer && self.queue.is_empty() {
+            self.readers += 1;
+            return true;
+        }
+        false
+    }
+
+    /// `rlock` for `p`.
+    pub fn rlock(&mut self, p: P) -> Take {
+        if self.canrlock() {
+            return Take::Got;
+        }
+        self.queue.push_back((p, RW::Read));
+        Take::Wait
+    }
+
+    /// `runlock`: when the last reader leaves and a writer waits, the
+    /// writer gets the lock.
+    pub fn runlock(&mut self) -> Result<RWwake<P>, &'static str> {
+        if self.readers == 0 {
+            return Err("runlock");
+        }
+        self.readers -= 1;
+        if self.readers > 0 || self.queue.is_empty() {
+            return Ok(RWwake::None);
+        }
+        match self.queue.pop_front() {
+            Some((p, RW::Write)) => {
+                self.writer = true;
+                Ok(RWwake::Writer(p))
+            }
+            // A reader queues only behind someone; with no readers left
+            // and no writer, the head must be a writer.
+            Some((p, RW::Read)) => {
+                self.queue.push_front((p, RW::Read));
+                Err("runlock")
+            }
+            None => Ok(RWwake::None),
+        }
+    }
+
+    /// `wlock` for `p`.
+    pub fn wlock(&mut self, p: P) -> Take {
+        if self.readers == 0 && !self.writer {
+            self.writer = true;
+            return Take::Got;
+        }
+        self.queue.push_back((p, RW::Write));
+        Take::Wait
+    }
+
+    /// `wunlock`: to the next writer if it heads the queue, else to all
+    /// the readers at its head.
+    pub fn wunlock(&mut self) -> Result<RWwake<P>, &'static str> {
+        if !self.writer {
+            return Err("wunlock");
+        }
+        match self.queue.front() {
+            None => {
+                self.writer = false;
+                Ok(RWwake::None)
+            }
+            Some((_, RW::Write)) => {
+                let (p, _) = self.queue.pop_front().expect("head");
+                Ok(RWwake::Writer(p))
+            }
+            Some((_, RW::Read)) => {
+                let mut v = Vec::new();
+                while let Some((_, RW::Read)) = self.queue.front() {
+                    let (p, _) = self.queue.pop_front().expect("head");
+                    self.readers += 1;
+                    v.push(p);
+                }
+                self.writer = false;
+                Ok(RWwake::Readers(v))
+            }
+        }
+    }
+
+    /// Readers holding the lock.
+    pub fn readers(&self) -> usize {
+        self.readers
+    }
+
+    /// Whether a writer holds the lock.
+    pub fn writer(&self) -> bool {
+        self.writer
+    }
+
+    /// Processes queued.
+    pub fn waiting(&self) -> usize {
+        self.queue.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn rwlock_readers_share_writers_exclude() {
+        let mut q = RWlockState::new();
+        assert_eq!(q.rlock(1), Take::Got);
+        assert_eq!(q.rlock(2), Take::Got);
+        assert!(q.canrlock());
+        assert_eq!(q.readers(), 3);
+        assert_eq!(q.wlock(3), Take::Wait);
+        assert_eq!(q.runlock(), Ok(RWwake::None));
+        assert_eq!(q.runlock(), Ok(RWwake::None));
+        // The last reader hands the lock to the waiting writer.
+        assert_eq!(q.runlock(), Ok(RWwake::Writer(3)));
+        assert!(q.writer());
+        assert_eq!(q.runlock(), Err("runlock"), "no reader holds it");
+        assert_eq!(q.wunlock(), Ok(RWwake::None));
+        assert!(!q.writer());
+        assert_eq!(q.wunlock(), Err("wunlock"), "no writer holds it");
+    }
+
+    #[test]
+    fn rwlock_prefers_writers() {
+        // qlock.c's rlock: a reader waits whenever anyone is queued, so a
+        // writer waiting behind readers is not starved by new readers.
+        let mut q = RWlockState::new();
+        assert_eq!(q.rlock(1), Take::Got);
+        assert_eq!(q.wlock(2), Take::Wait);
+        assert_eq!(q.rlock(3), Take::Wait, "reader queues behind the writer");
+        assert!(!q.canrlock());
+        assert_eq!(q.rlock(4), Take::Wait);
+        assert_eq!(q.wlock(5), Take::Wait);
+        assert_eq!(q.rlock(6), Take::Wait);
+        assert_eq!(q.runlock(), Ok(RWwake::Writer(2)));
+        // wunlock wakes the readers at the head together, up to the next
+        // writer.
+        assert_eq!(q.wunlock(), Ok(RWwake::Readers(vec![3, 4])));
+        assert_eq!(q.readers(), 2);
+        assert!(!q.writer());
+        assert_eq!(q.runlock(), Ok(RWwake::None));
+        assert_eq!(q.runlock(), Ok(RWwake::Writer(5)));
+        assert_eq!(q.wunlock(), Ok(RWwake::Readers(vec![6])));
+        assert_eq!(q.runlock(), Ok(RWwake::None));
+        assert_eq!(q.waiting(), 0);
+        assert_eq!(q.wlock(7), Take::Got);
+        assert_eq!(q.wlock(8), Take::Wait);
+        assert_eq!(q.wunlock(), Ok(RWwake::Writer(8)), "writer to writer");
+        assert!(q.writer());
+    }
 
     #[test]
     fn handoff_in_arrival_order() {

@@ -23,10 +23,8 @@ pub fn check(t: &Tree, iflast: &mut bool) -> Result<(), &'static str> {
         *iflast = false;
     }
     match &t.node {
-        Node::IfNot(_) => {
-            if !*iflast {
-                return Err("`if not' does not follow `if(...)'");
-            }
+        Node::IfNot(_) if !*iflast => {
+            return Err("`if not' does not follow `if(...)'");
         }
         Node::Switch(_, body) => {
             let ok = match &body.node {

@@ -760,14 +760,12 @@ impl Shell {
     /// exec.c's `Xexit` (and plan9.c's `Exit`): runs `sigexit` once in the
     /// first rc, then exits with `$status`.
     pub fn exit(&mut self) -> ! {
-        if syscall::getpid().0 == self.mypid && !self.beenhere {
-            if self.vars.func(b"sigexit").is_some() {
-                self.beenhere = true;
-                let star = self.vars.get(b"*").to_vec();
-                let st = self.getstatus();
-                let _ = self.startfunc(b"sigexit", star, false);
-                self.setstatus(&st);
-            }
+        if syscall::getpid().0 == self.mypid && !self.beenhere && self.vars.func(b"sigexit").is_some() {
+            self.beenhere = true;
+            let star = self.vars.get(b"*").to_vec();
+            let st = self.getstatus();
+            let _ = self.startfunc(b"sigexit", star, false);
+            self.setstatus(&st);
         }
         self.updenv();
         let s = if self.truestatus() {

@@ -13,9 +13,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use libc::syscall::{self, Fd, Pid};
+use libc::syscall::{self, Pid};
 
-use crate::exec::{RKind, Shell, Unwind, R};
+use crate::exec::{RKind, Shell, R};
 use crate::rc::RType;
 use crate::tree::Tree;
 use crate::var::{List, Word};
@@ -289,9 +289,6 @@ pub fn parse_await(m: &str) -> (i32, Word) {
     };
     (pid, st.into_bytes())
 }
-
-#[allow(dead_code)]
-fn _unused(_: Unwind, _: Fd) {}
 
 #[cfg(test)]
 mod tests {

@@ -103,7 +103,10 @@ pub fn herefile() -> Option<(Fd, Word)> {
     let ser = SER.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
     let a = (b'A' + (ser / 26 % 26) as u8) as char;
     let b = (b'A' + (ser % 26) as u8) as char;
-    for c in [None].into_iter().chain((b'a'..b'z').map(Some)) {
+    // 'a' up to but not including 'z', as exec.c's herefile
+    #[allow(clippy::almost_complete_range)]
+    let letters = b'a'..b'z';
+    for c in [None].into_iter().chain(letters.map(Some)) {
         let mut name = alloc::format!("/tmp/here{pid:010}{a}{b}");
         if let Some(c) = c {
             name.replace_range(9..10, core::str::from_utf8(&[c]).unwrap_or("a"));

@@ -67,6 +67,12 @@ pub fn planten(name: &str) -> PathBuf {
         "chmod" => env!("CARGO_BIN_EXE_chmod"),
         "mtime" => env!("CARGO_BIN_EXE_mtime"),
         "test" => env!("CARGO_BIN_EXE_test"),
+        "xd" => env!("CARGO_BIN_EXE_xd"),
+        "tr" => env!("CARGO_BIN_EXE_tr"),
+        "strings" => env!("CARGO_BIN_EXE_strings"),
+        "sum" => env!("CARGO_BIN_EXE_sum"),
+        "read" => env!("CARGO_BIN_EXE_read"),
+        "sort" => env!("CARGO_BIN_EXE_sort"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

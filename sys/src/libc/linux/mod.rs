@@ -201,6 +201,7 @@ pub fn create(name: &str, mode: i32, perm: u32) -> Result<Fd> {
 
 pub fn close(fd: Fd) -> Result<()> {
     dir::closed(fd);
+    net::closed(fd);
     // SAFETY: closing a descriptor number touches no memory of ours.
     if unsafe { lx::close(fd.0) } < 0 {
         return Err(oserr());
@@ -240,6 +241,9 @@ pub fn pread(fd: Fd, buf: &mut [u8], off: i64) -> Result<usize> {
 }
 
 pub fn write(fd: Fd, buf: &[u8]) -> Result<usize> {
+    if net::isconn(fd) {
+        return net::send(fd, buf);
+    }
     // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
     let n = unsafe { lx::write(fd.0, buf.as_ptr().cast(), buf.len()) };
     if n < 0 {
@@ -290,6 +294,7 @@ pub fn dup(old: Fd, new: Option<Fd>) -> Result<Fd> {
         return Err(oserr());
     }
     dir::duped(old, Fd(r));
+    net::duped(old, Fd(r));
     Ok(Fd(r))
 }
 

@@ -35,9 +35,58 @@ use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::{FromRawFd, IntoRawFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::string::{String, ToString};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::vec::Vec;
 
 use crate::syscall::{Error, Fd, Result};
+
+/// Descriptors of network conversations (below 65536), whose writes
+/// must not raise SIGPIPE: on 9front writing to a hung-up conversation
+/// is the error "i/o on hungup channel", not a note.
+static CONNS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
+
+fn bit(fd: Fd) -> Option<(usize, u64)> {
+    let n = usize::try_from(fd.0).ok()?;
+    (n < 1024 * 64).then(|| (n / 64, 1u64 << (n % 64)))
+}
+
+fn mark(fd: Fd) {
+    if let Some((i, b)) = bit(fd) {
+        CONNS[i].fetch_or(b, Ordering::Relaxed);
+    }
+}
+
+/// Whether `fd` is a network conversation.
+pub fn isconn(fd: Fd) -> bool {
+    bit(fd).is_some_and(|(i, b)| CONNS[i].load(Ordering::Relaxed) & b != 0)
+}
+
+/// The descriptor was closed.
+pub fn closed(fd: Fd) {
+    if let Some((i, b)) = bit(fd) {
+        CONNS[i].fetch_and(!b, Ordering::Relaxed);
+    }
+}
+
+/// `new` is a duplicate of `old`.
+pub fn duped(old: Fd, new: Fd) {
+    if isconn(old) {
+        mark(new);
+    } else {
+        closed(new);
+    }
+}
+
+/// A write on a conversation: an error, never SIGPIPE, when the other
+/// end is gone.
+pub fn send(fd: Fd, buf: &[u8]) -> Result<usize> {
+    // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
+    let n = unsafe { lx::send(fd.0, buf.as_ptr().cast(), buf.len(), lx::MSG_NOSIGNAL) };
+    if n < 0 {
+        return Err(super::oserr());
+    }
+    Ok(n as usize)
+}
 
 /// The well-known services 9front's `/lib/ndb/common` names, as far as
 /// planten's programs use them.
@@ -243,6 +292,7 @@ pub fn listen(dir: &str) -> Result<(Fd, String)> {
             s.into_raw_fd()
         }
     };
+    mark(Fd(fd));
     Ok((Fd(fd), dirname(p, fd)))
 }
 
@@ -282,6 +332,7 @@ pub fn dial(dest: &str, _local: Option<&str>) -> Result<(Fd, String)> {
                     Ok(s) => {
                         let fd = s.into_raw_fd();
                         nodelay(fd);
+                        mark(Fd(fd));
                         return Ok((Fd(fd), dirname(Proto::Tcp, fd)));
                     }
                     Err(e) => err = ioerr(&e),
@@ -292,6 +343,7 @@ pub fn dial(dest: &str, _local: Option<&str>) -> Result<(Fd, String)> {
         Proto::Unix => {
             let s = UnixStream::connect(&a.host).map_err(|e| ioerr(&e))?;
             let fd = s.into_raw_fd();
+            mark(Fd(fd));
             Ok((Fd(fd), dirname(Proto::Unix, fd)))
         }
     }

@@ -9,9 +9,15 @@ use qemu::status::Exit;
 use qemu::{Guest, Options};
 
 fn boot(test: &str) -> Guest {
+    bootn(test, 1)
+}
+
+/// Boot `ktest=TEST` (and any more words) on `smp` processors.
+fn bootn(test: &str, smp: u32) -> Guest {
     Guest::boot(&Options {
         append: format!("ktest={test}"),
-        timeout: Duration::from_secs(30),
+        smp,
+        timeout: Duration::from_secs(60),
         ..Options::default()
     })
     .unwrap()
@@ -131,4 +137,156 @@ fn unknown_ktest_fails() {
     let mut g = boot("nosuch");
     g.expect("ktest nosuch: no such test").unwrap();
     assert_eq!(g.wait().unwrap(), Exit::Guest(1));
+}
+
+#[test]
+fn smp_every_processor_runs_processes() {
+    // pc/mp.c's mpinit starts every enabled processor of the MADT
+    // (archacpi.c); each enters the scheduler (squidboy.c) and runs
+    // processes from the run queue.
+    for n in [1u32, 4] {
+        let mut g = bootn("smp", n);
+        g.expect(&format!("{n} cpus")).unwrap();
+        let c = g
+            .expect_re(r"ktest smp: (\d+) cpus, processes ran on (\d+) \((0x[0-9a-f]+)\)")
+            .unwrap();
+        assert_eq!(c[1], n.to_string());
+        assert_eq!(c[2], n.to_string(), "processes ran on {} of {n}", c[3]);
+        g.expect("ktest smp: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn smp_lapic_clock_and_ioapic_from_acpi() {
+    // archacpi.c's acpiinit maps the local APIC named by the MADT
+    // (QEMU's at 0xFEE00000) and apic.c's lapictimerinit prints the
+    // calibrated clock.
+    let mut g = bootn("smp", 4);
+    g.expect("LAPIC: fee00000 0x").unwrap();
+    g.expect_re(r"cpu0: lapic clock at \d+MHz").unwrap();
+    g.expect("4 cpus").unwrap();
+    g.expect_poweroff().unwrap();
+}
+
+#[test]
+fn smp_acpi_off_uses_the_i8259_and_one_processor() {
+    // archacpi.c's identify: *acpi=0 leaves the PC to the i8259 and
+    // the i8253 clock; with no MADT there is one processor.
+    let mut g = Guest::boot(&Options {
+        append: "ktest=kproc *acpi=0".into(),
+        smp: 4,
+        timeout: Duration::from_secs(60),
+        ..Options::default()
+    })
+    .unwrap();
+    g.expect("1 cpus").unwrap();
+    g.expect("ktest kproc: ok").unwrap();
+    assert!(!g.transcript().contains("LAPIC:"));
+    g.expect_poweroff().unwrap();
+}
+
+#[test]
+fn smp_ncpu_limits_the_processors_started() {
+    // mp.c: *ncpu=N starts at most N processors.
+    let mut g = Guest::boot(&Options {
+        append: "ktest=smp *ncpu=2".into(),
+        smp: 4,
+        timeout: Duration::from_secs(60),
+        ..Options::default()
+    })
+    .unwrap();
+    g.expect("2 cpus").unwrap();
+    g.expect("ktest smp: ok").unwrap();
+    g.expect_poweroff().unwrap();
+}
+
+#[test]
+fn thousand_kprocs_ping_pong_and_hand_off() {
+    for n in [1u32, 4] {
+        let mut g = bootn("pingpong", n);
+        let c = g
+            .expect_re(r"ktest pingpong: (\d+) processes, (\d+) ping-pongs, (\d+) exchanges, (\d+) cpus, (\d+) processes left")
+            .unwrap();
+        assert_eq!(c[1], "1000");
+        assert_eq!(c[2], "20000", "250 pairs, 40 rounds each way");
+        assert_eq!(c[3], "20000");
+        assert_eq!(c[4], n.to_string());
+        assert_eq!(c[5], "1", "every process but the checker exited and was freed");
+        g.expect("ktest pingpong: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn qlock_and_rwlock_keep_mutual_exclusion() {
+    // qlock.c: qlock excludes; RWlock lets readers share and writers
+    // exclude everyone. The counters are read and written without atomic
+    // increments, with a yield between, so a second holder would lose an
+    // update.
+    for n in [1u32, 4] {
+        let mut g = bootn("locks", n);
+        let c = g
+            .expect_re(r"ktest locks: qlock (\d+) of (\d+), wlock (\d+) of (\d+), rlock (\d+) of (\d+), max readers (\d+), violations (\d+), (\d+) cpus")
+            .unwrap();
+        assert_eq!(c[1], c[2]);
+        assert_eq!(c[3], c[4]);
+        assert_eq!(c[5], c[6]);
+        assert!(c[7].parse::<u32>().unwrap() > 1, "readers shared the lock");
+        assert_eq!(c[8], "0");
+        assert_eq!(c[9], n.to_string());
+        g.expect("ktest locks: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn timers_fire_in_order_within_a_tick_smp() {
+    // portclock.c on the local APIC timer (apic.c's lapictimerset).
+    let mut g = bootn("timers", 4);
+    for i in 0..8 {
+        let late = g.expect_re(&format!(r"timer {i}: (\d+) µs late")).unwrap();
+        let us: u64 = late[1].parse().unwrap();
+        assert!(us <= 10_000, "timer {i} {us} µs late, over one tick");
+    }
+    g.expect("ktest timers: ok").unwrap();
+    g.expect_poweroff().unwrap();
+}
+
+#[test]
+fn kernel_fault_in_a_process_dumps_registers_smp() {
+    // trap.c: a fault in a kernel process names the processor and the
+    // process in dumpregs, then panics "fault: read addr=".
+    let mut g = bootn("kfault", 4);
+    g.expect("ktest kfault: reading 0x8000000000").unwrap();
+    g.expect_re(r"cpu[0-3]: registers for faulter \d+").unwrap();
+    g.expect_re(r"TYPE 0E  ERROR 0000 FLAGS [0-9A-F]{8}").unwrap();
+    g.expect_re(r"CR2 0000008000000000").unwrap();
+    g.expect("panic: fault: read addr=0x8000000000").unwrap();
+    assert_eq!(g.wait().unwrap(), Exit::Panic);
+}
+
+#[test]
+fn twenty_boots_without_deadlock_or_panic() {
+    // A mix of one and four processors and of workloads, in parallel.
+    // (Workloads whose checks do not depend on the host giving QEMU
+    // time promptly: twenty guests share the build machine.)
+    let tests = ["smp", "locks", "pingpong"];
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let test = tests[i % tests.len()];
+            let smp = if i % 2 == 0 { 4 } else { 1 };
+            std::thread::spawn(move || {
+                let mut g = bootn(test, smp);
+                let r = g.expect(&format!("ktest {test}: ok"));
+                let t = g.transcript();
+                (i, test, smp, r.is_ok() && !t.contains("panic"), t, g.wait())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (i, test, smp, ok, t, w) = h.join().unwrap();
+        assert!(ok, "boot {i} ({test}, smp {smp}) failed:\n{t}");
+        assert_eq!(w.unwrap(), Exit::Guest(0), "boot {i} ({test}, smp {smp})");
+    }
 }
