@@ -19,16 +19,19 @@ use libc::syscall::{self, Fd, Result};
 use crate::rfork::srvforker;
 use crate::srv::{srvfd, Srv};
 
-/// Announces `addr` and serves its calls in the background.
-pub fn listensrv(s: Arc<dyn Srv>, addr: &str) -> Result<()> {
+/// Announces `addr` and serves its calls in the background; returns the
+/// announcement's directory (for `getnetconninfo`: a port 0 in `addr`
+/// lets the system choose one).
+pub fn listensrv(s: Arc<dyn Srv>, addr: &str) -> Result<String> {
     let (ctl, dir) = announce(addr)?;
+    let d = dir.clone();
     srvforker(
         move || {
-            listenloop_on(s, ctl, dir);
+            listenloop_on(s, ctl, d);
         },
         0,
     )?;
-    Ok(())
+    Ok(dir)
 }
 
 /// Announces `addr` and serves its calls; returns only on error.

@@ -8,8 +8,10 @@
 //! `mallocsummary`). Differences from 9front: `xinit` takes the E820
 //! RAM ranges itself (9front's come through `conf.mem` from
 //! pc/memory.c): everything from the end of the kernel image (and at
-//! least 1 MiB) up to the boot mapping's limit (mem::BOOTMAPPED, 1 GiB),
-//! in whole pages, goes to xalloc; none is kept back for user pages yet.
+//! least 1 MiB) up to the boot mapping's limit (mem::BOOTMAPPED, 1 GiB)
+//! and the limit main.rs sets (two fifths of RAM above 1 MiB, about
+//! what 9front's confinit leaves the kernel), in whole pages, goes to
+//! xalloc; the rest is the user page pool (mmu.rs's `pageinit`).
 //! There is one pool, "Main"; `imagmem` and `secrmem` are not made.
 
 use core::alloc::{GlobalAlloc, Layout};
@@ -35,15 +37,16 @@ fn kernelend() -> u64 {
     mmu::paddr(e).expect("kernel in the KZERO window")
 }
 
-/// `xinit`: give xalloc the RAM of `map` above the kernel image. Returns
-/// the bytes given.
-pub fn xinit(map: impl Iterator<Item = E820>) -> u64 {
+/// `xinit`: give xalloc the RAM of `map` above the kernel image and
+/// below `limit` (the rest is for user pages, mmu.rs's `pageinit`).
+/// Returns the bytes given.
+pub fn xinit(map: impl Iterator<Item = E820>, limit: u64) -> u64 {
     let lo = crate::mem::pground(kernelend()).max(MIB);
     let mut x = XLISTS.ilock();
     let mut total = 0;
     for e in map.filter(|e| e.typ == E820RAM) {
         let base = crate::mem::pground(e.base.max(lo));
-        let top = e.top.min(BOOTMAPPED) & !(BY2PG - 1);
+        let top = e.top.min(BOOTMAPPED).min(limit) & !(BY2PG - 1);
         if top > base {
             match x.xhole(base, top - base) {
                 Ok(()) => total += top - base,

@@ -49,6 +49,8 @@ pub fn run(name: &[u8]) {
         b"locks" => locks(),
         b"kfault" => kfault(),
         b"boot" => pass("boot"),
+        b"page" => pagestress(),
+        b"vm" => vm(),
         _ => {}
     }
 }
@@ -880,6 +882,277 @@ fn kfault() -> ! {
         // SAFETY: deliberately faults; the handler panics.
         let v = unsafe { (BAD as *const u64).read_volatile() };
         fail("kfault", format_args!("read {:#x} did not fault", v))
+    });
+    sched::schedinit()
+}
+
+/// The page pool gives back every page: kernel processes take pages
+/// (zeroed), fill them with a pattern of their own, check them and put
+/// them, after one hog has taken all a swapping process may, so that
+/// they must first wait in newpage until it lets go. (Were the hog still
+/// taking pages while the others hold some, all could wait for ever:
+/// 9front's way out is the swapper.)
+fn pagestress() -> ! {
+    use crate::mmu::{palloc, KMem};
+    use port::page::PageId;
+    struct S {
+        bad: AtomicU32,
+        done: Rendez,
+        ndone: AtomicU32,
+        held: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        bad: AtomicU32::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+        held: AtomicU32::new(0),
+    }));
+    let pool = palloc();
+    let free0 = pool.freecount();
+    let user = pool.with(|p| p.user());
+    let high = pool.with(|p| p.highwater());
+    const NW: u32 = 8;
+    const ROUNDS: usize = 30;
+    let fin = move || {
+        s.ndone.fetch_add(1, Ordering::SeqCst);
+        sched::wakeup(&s.done);
+    };
+    let fill = |p: PageId, v: u8| {
+        let pa = palloc().with(|pl| pl.page(p).pa);
+        let va = crate::mmu::kaddr(pa).expect("pool page mapped");
+        // SAFETY: the page is this process's, mapped at KZERO.
+        let b = unsafe { core::slice::from_raw_parts_mut(va as *mut u8, 4096) };
+        let zero = b.iter().all(|&x| x == 0);
+        b.fill(v);
+        zero
+    };
+    let check = |p: PageId, v: u8| {
+        let pa = palloc().with(|pl| pl.page(p).pa);
+        let va = crate::mmu::kaddr(pa).expect("pool page mapped");
+        // SAFETY: as in fill.
+        let b = unsafe { core::slice::from_raw_parts(va as *const u8, 4096) };
+        b.iter().all(|&x| x == v)
+    };
+    sched::kproc("hog", move || {
+        let n = free0 - high;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(palloc().newpage(&mut KMem, false, 0, false));
+        }
+        s.held.store(v.len() as u32, Ordering::SeqCst);
+        let r = Rendez::default();
+        let _ = sched::tsleep(&r, &mut || false, 100);
+        for p in v {
+            palloc().putpage(p);
+        }
+        fin();
+    });
+    for w in 0..NW {
+        sched::kproc("pager", move || {
+            let r = Rendez::default();
+            while s.held.load(Ordering::SeqCst) == 0 {
+                let _ = sched::tsleep(&r, &mut || false, 1);
+            }
+            let mut seed = 77 + w as u64;
+            for round in 0..ROUNDS {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let n = 1 + (seed >> 40) as usize % 64;
+                let v: Vec<PageId> = (0..n)
+                    .map(|_| palloc().newpage(&mut KMem, true, 0, false))
+                    .collect();
+                let tag = (w as usize * 31 + round) as u8 | 1;
+                for &p in &v {
+                    if !fill(p, tag) {
+                        s.bad.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+                sched::yield_();
+                for &p in &v {
+                    if !check(p, tag) {
+                        s.bad.fetch_add(1, Ordering::SeqCst);
+                    }
+                    palloc().putpage(p);
+                }
+            }
+            fin();
+        });
+    }
+    sched::kproc("ktest", move || {
+        let name = "page";
+        let total = NW + 1;
+        let n = waitdone(&s.done, &s.ndone, total, 60);
+        check!(name, n == total, "{} of {} processes finished", n, total);
+        let free1 = palloc().freecount();
+        print!(
+            "ktest page: {} user pages, {} free before, {} after, hog held {}, newpage waited {} times, {} bad pages\n",
+            user,
+            free0,
+            free1,
+            s.held.load(Ordering::SeqCst),
+            palloc().waits(),
+            s.bad.load(Ordering::SeqCst)
+        );
+        check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
+        check!(name, s.bad.load(Ordering::SeqCst) == 0, "pages not zeroed or overwritten");
+        check!(name, palloc().waits() > 0, "newpage never waited");
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// Address spaces through faults, in kernel mode: a process with its
+/// own page tables and bss and stack segments touches its pages (demand
+/// zero), "forks" a child whose segments are dupseg copies (copy on
+/// write), and both check that each sees its own writes and the other's
+/// writes before the fork only; then every page goes back to the pool.
+fn vm() -> ! {
+    use crate::mem::{BY2PG, UTZERO};
+    use crate::mmu::{palloc, Pmap, NFAULT, SEGS};
+    use port::segment::{SegType, Segtab, BSEG, NSEG, SSEG};
+    struct S {
+        done: Rendez,
+        ndone: AtomicU32,
+        bad: AtomicU32,
+        childtab: ILock<Option<Segtab>>,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+        bad: AtomicU32::new(0),
+        childtab: ILock::new_const(None),
+    }));
+    const NPG: u64 = 64;
+    const STK: u64 = 0x7fff_f000_0000;
+    let free0 = palloc().freecount();
+    let word = |va: u64| va as *mut u64;
+    fn me() -> &'static mut sched::Proc {
+        // SAFETY: the running process, alive while it runs.
+        unsafe { &mut *sched::up() }
+    }
+    fn setspace(pm: Pmap, tab: Segtab) {
+        let s0 = l::splhi();
+        let p = me();
+        p.pmap = Some(Box::new(pm));
+        p.segtab = Some(tab);
+        crate::mmu::mmuswitch(p);
+        l::splx(s0);
+    }
+    sched::kproc("vmparent", move || {
+        let name = "vm";
+        let mut tab: Segtab = [None; NSEG];
+        {
+            let mut segs = SEGS.ilock();
+            tab[BSEG] = Some(segs.newseg(SegType::Bss as u32, UTZERO, NPG).expect("newseg"));
+            tab[SSEG] = Some(segs.newseg(SegType::Stack as u32, STK, 4).expect("newseg"));
+        }
+        setspace(Pmap::new().expect("pmap"), tab);
+        let f0 = NFAULT.load(Ordering::Relaxed);
+        for i in 0..NPG {
+            // SAFETY: a user address of this process's bss; the fault
+            // handler maps a zeroed page on first touch.
+            unsafe {
+                let w = word(UTZERO + i * BY2PG);
+                if w.read_volatile() != 0 {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                w.write_volatile(0x1000 + i);
+                word(STK + 8).write_volatile(7);
+            }
+        }
+        let faults = NFAULT.load(Ordering::Relaxed) - f0;
+        check!(name, s.bad.load(Ordering::SeqCst) == 0, "bss not zero on first touch");
+        let used = free0 - palloc().freecount();
+        check!(name, used == NPG as usize + 1, "{} pages used for {} touched", used, NPG + 1);
+        // fork: the child's segments share the pages copy-on-write; the
+        // parent's mappings are flushed (9front's flushmmu after dupseg).
+        let mut ctab: Segtab = [None; NSEG];
+        {
+            let mut segs = SEGS.ilock();
+            palloc().with(|pa| {
+                for i in [BSEG, SSEG] {
+                    ctab[i] = Some(segs.dupseg(pa, tab[i].unwrap(), i, false).expect("dupseg"));
+                }
+            });
+        }
+        me().pmap.as_mut().unwrap().flush();
+        *s.childtab.ilock() = Some(ctab);
+        sched::kproc("vmchild", move || {
+            let ctab = s.childtab.ilock().take().unwrap();
+            setspace(Pmap::new().expect("pmap"), ctab);
+            for i in 0..NPG {
+                // SAFETY: the child's own bss (copy-on-write pages).
+                unsafe {
+                    let w = word(UTZERO + i * BY2PG);
+                    if w.read_volatile() != 0x1000 + i {
+                        s.bad.fetch_add(1, Ordering::SeqCst);
+                    }
+                    if i % 2 == 0 {
+                        w.write_volatile(0x2000 + i);
+                    }
+                }
+            }
+            for i in 0..NPG {
+                let want = if i % 2 == 0 { 0x2000 + i } else { 0x1000 + i };
+                // SAFETY: as above.
+                if unsafe { word(UTZERO + i * BY2PG).read_volatile() } != want {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            // Exit: drop the segments (the pages they alone hold go back).
+            let p = me();
+            let t = p.segtab.take().unwrap();
+            let mut segs = SEGS.ilock();
+            palloc().with(|pa| {
+                for id in t.iter().flatten() {
+                    segs.putseg(pa, *id);
+                }
+            });
+            drop(segs);
+            palloc().kick();
+            s.ndone.fetch_add(1, Ordering::SeqCst);
+            sched::wakeup(&s.done);
+        });
+        let n = waitdone(&s.done, &s.ndone, 1, 30);
+        check!(name, n == 1, "the child did not finish");
+        for i in 0..NPG {
+            // SAFETY: the parent's bss again: its own values, whatever
+            // the child wrote.
+            unsafe {
+                let w = word(UTZERO + i * BY2PG);
+                if w.read_volatile() != 0x1000 + i {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+                w.write_volatile(0x3000 + i);
+            }
+        }
+        check!(name, s.bad.load(Ordering::SeqCst) == 0, "{} words wrong", s.bad.load(Ordering::SeqCst));
+        let p = me();
+        let t = p.segtab.take().unwrap();
+        let s0 = l::splhi();
+        p.pmap = None;
+        crate::mmu::mmuswitch(p);
+        l::splx(s0);
+        {
+            let mut segs = SEGS.ilock();
+            palloc().with(|pa| {
+                for id in t.iter().flatten() {
+                    segs.putseg(pa, *id);
+                }
+            });
+            check!(name, segs.count() == 0, "{} segments left", segs.count());
+        }
+        let free1 = palloc().freecount();
+        print!(
+            "ktest vm: {} pages touched, {} faults first, {} faults in all, {} free before, {} after, {} cpus\n",
+            NPG + 1,
+            faults,
+            NFAULT.load(Ordering::Relaxed) - f0,
+            free0,
+            free1,
+            crate::dat::nmach()
+        );
+        check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
+        pass(name)
     });
     sched::schedinit()
 }

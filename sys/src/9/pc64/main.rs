@@ -159,6 +159,7 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
             i8253::i8253enable();
         }
     }
+    pageinit(&map);
     l::spllo();
     print!("{} cpus\n", dat::nmach());
 
@@ -223,9 +224,32 @@ impl MemMap {
     }
 }
 
-/// `xinit`: the RAM of the map to xalloc.
+/// Where kernel memory (xalloc) ends and user pages begin: two fifths
+/// of RAM above 1 MiB, at least 64 MiB (9front's confinit gives the
+/// kernel a share of memory in the same spirit).
+fn klimit(map: &MemMap) -> u64 {
+    let ram = memory::ramtotal(map.iter());
+    mem::pground(mem::MIB + (ram * 2 / 5).max(64 * mem::MIB))
+}
+
+/// `xinit`: the RAM of the map below the kernel limit to xalloc.
 fn xinit(map: &MemMap) {
-    kalloc::xinit(map.iter());
+    kalloc::xinit(map.iter(), klimit(map));
+}
+
+/// `pageinit`: the RAM above the kernel limit to the user page pool.
+fn pageinit(map: &MemMap) {
+    let lim = klimit(map);
+    let mut banks = [(0u64, 0u64); NMAP];
+    let mut n = 0;
+    for e in map.iter().filter(|e| e.typ == memory::E820RAM) {
+        let base = e.base.max(lim);
+        if e.top > base {
+            banks[n] = (base, e.top);
+            n += 1;
+        }
+    }
+    mmu::pageinit(&banks[..n], memory::ramtotal(map.iter()));
 }
 
 /// Report the physical memory map: the loader's E820 map if it gave

@@ -339,3 +339,123 @@ impl crate::archacpi::Phys for PhysMem {
         Some(unsafe { core::slice::from_raw_parts(va as *const u8, len) }.to_vec())
     }
 }
+
+/// The user page pool (port/page.rs), made by [`pageinit`].
+static PALLOC: core::sync::atomic::AtomicPtr<port::page::Pool<crate::sched::Kernel>> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Every segment (port/segment.rs), under one lock.
+pub static SEGS: crate::taslock::ILock<port::segment::Segs> =
+    crate::taslock::ILock::new_const(port::segment::Segs::new());
+
+/// Pages through the KZERO map (9front's `kmap` where the page is
+/// below the KZERO limit, as every pool page is).
+pub struct KMem;
+
+impl port::page::PageMem for KMem {
+    fn zero(&mut self, pa: u64) {
+        let va = kaddr(pa).expect("pool page in the KZERO map");
+        // SAFETY: a pool page is RAM in the KZERO map owned by the pool
+        // user that asked for it.
+        unsafe { core::ptr::write_bytes(va as *mut u8, 0, BY2PG as usize) };
+    }
+    fn copy(&mut self, f: u64, t: u64) {
+        let (fv, tv) = (
+            kaddr(f).expect("pool page in the KZERO map"),
+            kaddr(t).expect("pool page in the KZERO map"),
+        );
+        // SAFETY: two distinct pool pages in the KZERO map; t belongs to
+        // the caller, f is only read.
+        unsafe { core::ptr::copy_nonoverlapping(fv as *const u8, tv as *mut u8, BY2PG as usize) };
+    }
+}
+
+/// `pageinit`: the user page pool over the RAM of `banks` (base, top),
+/// clipped to the KZERO map; prints 9front's summary line.
+pub fn pageinit(banks: &[(u64, u64)], memory: u64) {
+    let top = kzerotop();
+    let b: Vec<(u64, u64)> = banks
+        .iter()
+        .filter_map(|&(base, t)| {
+            let base = (base + BY2PG - 1) & !(BY2PG - 1);
+            let t = t.min(top) & !(BY2PG - 1);
+            (t > base).then(|| (base, (t - base) / BY2PG))
+        })
+        .collect();
+    let pa = port::page::Palloc::new(&b);
+    print!("{}\n", pa.summary(memory));
+    let pool = alloc::boxed::Box::new(port::page::Pool::new(pa));
+    PALLOC.store(alloc::boxed::Box::leak(pool), Ordering::Release);
+}
+
+/// The user page pool.
+pub fn palloc() -> &'static port::page::Pool<crate::sched::Kernel> {
+    let p = PALLOC.load(Ordering::Acquire);
+    assert!(!p.is_null(), "pageinit");
+    // SAFETY: set once by pageinit to a leaked Box, never freed.
+    unsafe { &*p }
+}
+
+/// Faults resolved by [`userfault`], and copies made.
+pub static NFAULT: AtomicU64 = AtomicU64::new(0);
+
+/// The user half of `faultamd64`: resolve a fault at `addr` in the
+/// running process's segments (port/fault.rs) and map the page;
+/// whether it was resolved. Waits for memory if there is none.
+pub fn userfault(addr: u64, read: bool) -> bool {
+    let p = crate::dat::up();
+    if p.is_null() {
+        return false;
+    }
+    // SAFETY: p is the running process, alive while it runs; its
+    // segment table and address space are its own.
+    let p = unsafe { &mut *p };
+    let tab = match p.segtab {
+        Some(t) => t,
+        None => return false,
+    };
+    let copymode = crate::dat::nmach() > 1;
+    loop {
+        let r = {
+            let mut segs = SEGS.ilock();
+            palloc().with(|pa| {
+                port::fault::fault(&mut segs, &tab, pa, &mut KMem, addr, read, copymode)
+            })
+        };
+        match r {
+            Ok(fix) => {
+                let pm = match p.pmap.as_mut() {
+                    Some(pm) => pm,
+                    None => return false,
+                };
+                NFAULT.fetch_add(1, Ordering::Relaxed);
+                let flags = if fix.write { PTEWRITE } else { 0 };
+                return pm.putmmu(fix.va, fix.pa, flags);
+            }
+            Err(port::fault::Fault::Nomem) => {
+                let s = l::spllo();
+                let _ = palloc().waitpages(false);
+                l::splx(s);
+            }
+            Err(_) => return false,
+        }
+    }
+}
+
+impl Pmap {
+    /// `flushmmu`: forget every user mapping (they come back through
+    /// faults), freeing the user half's tables.
+    pub fn flush(&mut self) {
+        // SAFETY: the PML4 is this address space's own page; clearing
+        // its user half unmaps every user page.
+        unsafe { core::ptr::write_bytes(self.pml4 as *mut u64, 0, 256) };
+        for pa in self.tables.drain(..) {
+            crate::kalloc::xfreepage(pa);
+        }
+        if l::getcr3() & !0xfff == self.pml4pa {
+            // SAFETY: reloading the same PML4 flushes the non-global
+            // TLB entries, the user ones among them.
+            unsafe { l::putcr3(self.pml4pa) };
+        }
+    }
+}

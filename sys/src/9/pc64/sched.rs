@@ -75,6 +75,8 @@ pub struct Proc {
     trend: AtomicUsize,
     /// The address space (mmu.rs), if the process has one.
     pub pmap: Option<Box<crate::mmu::Pmap>>,
+    /// The segments (`p->seg`), in mmu.rs's arena.
+    pub segtab: Option<port::segment::Segtab>,
     /// The FPU state (fpu.rs).
     pub fpsave: crate::fpu::FPsave,
     sched: Label,
@@ -132,6 +134,7 @@ pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
         mach: AtomicUsize::new(0),
         trend: AtomicUsize::new(0),
         pmap: None,
+        segtab: None,
         fpsave: crate::fpu::FPsave::new(),
         sched: Label {
             sp,

@@ -15,9 +15,10 @@
 //! - The FPU/SSE state of the interrupted code is saved by the entry
 //!   stub (fxsave below the Ureg) on every trap, because kernel code
 //!   uses SSE; fpu.c's lazy process FPU switching is not ported.
-//! - A kernel page fault cannot be resolved (no `fault` and no
-//!   segments): it prints the register dump and panics with 9front's
-//!   message, "kernel fault: no user process pc=%#p addr=%#p" when no
+//! - A page fault at a user address in a process with segments is
+//!   resolved by mmu.rs's `userfault` (port/fault.rs), in kernel mode
+//!   too (there is no user mode yet). Any other page fault
+//!   prints the register dump and panics with 9front's message, "kernel fault: no user process pc=%#p addr=%#p" when no
 //!   process runs, "fault: read|write addr=%#p" in a kernel process. (In
 //!   9front the first panics without `dumpregs`.) `_dumpstack` is not
 //!   ported; `dumpregs` ends with the `ur`/`up` line.
@@ -277,6 +278,9 @@ fn unexpected(ureg: &mut Ureg, _a: usize) {
 fn faultamd64(ureg: &mut Ureg, _a: usize) {
     let addr = l::getcr2();
     let read = ureg.error & 2 == 0;
+    if addr < crate::mem::USTKTOP && crate::mmu::userfault(addr, read) {
+        return;
+    }
     dumpregs(ureg);
     if addr >= crate::mem::USTKTOP {
         panic!(

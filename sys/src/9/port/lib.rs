@@ -19,11 +19,14 @@ pub mod malloc;
 pub mod allocb;
 pub mod devcons;
 pub mod error;
+pub mod fault;
+pub mod page;
 pub mod portclock;
 pub mod portfns;
 pub mod proc;
 pub mod qio;
 pub mod qlock;
+pub mod segment;
 pub mod taslock;
 pub mod xalloc;
 

@@ -100,6 +100,14 @@ pub struct Shell {
     pub argv0: Word,
     /// plan9.c's `interrupted` (a note other than a `sys:` one arrived).
     pub interrupted: bool,
+    /// simple.c's `exitnext`, for the command [`Shell::run`] is about to
+    /// run: only the exit of a forked child follows it (skipping what
+    /// exitnext skips: popping redirections and locals, `-e`'s check, an
+    /// `if not` after a taken `if`, a function's return), so a simple
+    /// command there execs instead of forking and waiting. Set by a
+    /// child for its command, handed down by `run` to the last part of
+    /// each command, and cleared by `run` on entry.
+    pub tail: bool,
 }
 
 impl Shell {
@@ -120,6 +128,7 @@ impl Shell {
             beenhere: false,
             argv0: argv0.as_bytes().to_vec(),
             interrupted: false,
+            tail: false,
         }
     }
 
@@ -441,6 +450,10 @@ impl Shell {
     /// Runs the command `t`; `eflag` says whether `-e` applies to it (as
     /// code.c's `outcode(t, eflag)`).
     pub fn run(&mut self, t: &Tree, eflag: bool) -> R<()> {
+        // simple.c's exitnext: is nothing but the exit of a forked child
+        // left to run after `t`? Taken here, given back only to the parts
+        // of `t` that end it (see [`Shell::tail`]).
+        let tail = core::mem::take(&mut self.tail);
         self.dotrap()?;
         if t.line != 0 {
             self.line = t.line;
@@ -451,17 +464,22 @@ impl Shell {
         match &t.node {
             Node::Simple(c) => {
                 let a = self.words(c, Mode::Glob)?;
-                self.xsimple(a)?;
+                self.xsimple_at(a, tail)?;
                 if eflag {
                     self.xeflag();
                 }
             }
             Node::Seq(a, b) => {
+                // an `if not` after an `if` is skipped when the `if`'s
+                // body ran (exitnext's Xwastrue and Xifnot)
+                self.tail = tail && skipped_after_if(b);
                 self.run(a, eflag)?;
+                self.tail = tail;
                 self.run(b, eflag)?;
             }
             Node::Brace(c) | Node::Pcmd(c) => {
                 if let Some(c) = c {
+                    self.tail = tail;
                     self.run(c, eflag)?;
                 }
             }
@@ -471,6 +489,7 @@ impl Shell {
                 }
                 if self.truestatus() {
                     if let Some(b) = b {
+                        self.tail = tail;
                         self.run(b, eflag)?;
                     }
                 }
@@ -481,6 +500,7 @@ impl Shell {
                 }
                 if !self.truestatus() {
                     if let Some(b) = b {
+                        self.tail = tail;
                         self.run(b, eflag)?;
                     }
                 }
@@ -497,6 +517,7 @@ impl Shell {
                 self.ifnot = true;
                 if self.truestatus() {
                     if let Some(b) = body {
+                        self.tail = tail;
                         self.run(b, eflag)?;
                     }
                     self.ifnot = false;
@@ -505,6 +526,7 @@ impl Shell {
             Node::IfNot(body) => {
                 if self.ifnot {
                     if let Some(b) = body {
+                        self.tail = tail;
                         self.run(b, eflag)?;
                     }
                 }
@@ -604,6 +626,7 @@ impl Shell {
             } => {
                 self.xredir(*rtype, *fd0, target, here.as_ref())?;
                 if let Some(c) = cmd {
+                    self.tail = tail;
                     self.run(c, eflag)?;
                 }
                 self.popredir();
@@ -620,11 +643,12 @@ impl Shell {
                     self.pushredir(RKind::Close, *fd0, 0);
                 }
                 if let Some(c) = cmd {
+                    self.tail = tail;
                     self.run(c, eflag)?;
                 }
                 self.popredir();
             }
-            Node::Assign { .. } => self.xassign(t, eflag)?,
+            Node::Assign { .. } => self.xassign(t, eflag, tail)?,
             Node::Pipe {
                 fd0,
                 fd1,
@@ -657,7 +681,7 @@ impl Shell {
 
     /// code.c's `'='`: `a=b cmd` makes locals for the command; `a=b`
     /// assigns.
-    fn xassign(&mut self, t: &Tree, eflag: bool) -> R<()> {
+    fn xassign(&mut self, t: &Tree, eflag: bool, tail: bool) -> R<()> {
         let mut chain = Vec::new();
         let mut c = Some(t);
         let mut cmd = None;
@@ -684,6 +708,7 @@ impl Shell {
                     }
                     self.vars.push_local(&n[0], v);
                 }
+                self.tail = tail;
                 self.run(cmd, eflag)?;
                 self.vars.truncate_locals(depth);
             }
@@ -738,6 +763,13 @@ impl Shell {
     /// Runs the function `name` as `startfunc` does: `$*` is `star`, the
     /// locals are the caller's (or none, for a note function).
     pub fn startfunc(&mut self, name: &[u8], star: List, inherit: bool) -> R<()> {
+        self.startfunc_at(name, star, inherit, false)
+    }
+
+    /// [`Shell::startfunc`] for a call that `tail` says nothing but the
+    /// exit follows: the function's last command need not fork
+    /// (exitnext follows `Xreturn` to the caller's code).
+    pub fn startfunc_at(&mut self, name: &[u8], star: List, inherit: bool, tail: bool) -> R<()> {
         let Some(f) = self.vars.func(name).cloned() else {
             return Ok(());
         };
@@ -750,6 +782,7 @@ impl Shell {
         self.vars.push_local(b"*", star);
         self.file = Some(f.file.clone());
         self.iflag = false;
+        self.tail = tail;
         let r = self.run(&f.body, f.eflag);
         self.popredirs_to(self.startredir);
         self.vars.truncate_locals(depth);
@@ -784,6 +817,16 @@ impl Shell {
             alloc::format!(" pid {} {}\n", syscall::getpid().0, crate::pfnc::xname(t)).as_bytes(),
         );
         self.perr(&m);
+    }
+}
+
+/// Does nothing run after `t` when the `if` before it ran its body (a
+/// chain of `if not`s)?
+fn skipped_after_if(t: &Tree) -> bool {
+    match &t.node {
+        Node::IfNot(_) => true,
+        Node::Seq(a, b) => skipped_after_if(a) && skipped_after_if(b),
+        _ => false,
     }
 }
 

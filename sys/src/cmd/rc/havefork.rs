@@ -33,6 +33,8 @@ impl Shell {
         self.pipewait.clear();
         self.iflag = false;
         if let Some(t) = t {
+            // the code after a child's command is Xexit
+            self.tail = true;
             let _: R<()> = self.run(t, eflag);
         }
         self.exit()

@@ -70,7 +70,14 @@ impl Shell {
     }
 
     /// exec.c's `Xsimple`.
-    pub fn xsimple(&mut self, mut a: List) -> R<()> {
+    pub fn xsimple(&mut self, a: List) -> R<()> {
+        self.xsimple_at(a, false)
+    }
+
+    /// exec.c's `Xsimple` where `exitnext` says whether only the exit
+    /// of a forked child follows: then a program replaces rc rather than
+    /// being forked and waited for, as 9front does.
+    pub fn xsimple_at(&mut self, mut a: List, exitnext: bool) -> R<()> {
         if a.is_empty() {
             return Err(self.error1("empty argument list"));
         }
@@ -82,7 +89,7 @@ impl Shell {
         }
         if self.vars.func(&a[0]).is_some() {
             let name = a.remove(0);
-            return self.startfunc(&name, a, true);
+            return self.startfunc_at(&name, a, true, exitnext);
         }
         if a[0] == b"builtin" {
             if a.len() == 1 {
@@ -92,6 +99,10 @@ impl Shell {
         }
         if isbuiltin(&a[0]) {
             return self.builtin(a);
+        }
+        if exitnext {
+            // fork and wait is redundant
+            return self.execexec(&a);
         }
         let pid = match self.forkexec(&a) {
             Ok(p) => p,

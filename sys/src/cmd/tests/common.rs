@@ -73,6 +73,9 @@ pub fn planten(name: &str) -> PathBuf {
         "sum" => env!("CARGO_BIN_EXE_sum"),
         "read" => env!("CARGO_BIN_EXE_read"),
         "sort" => env!("CARGO_BIN_EXE_sort"),
+        "date" => env!("CARGO_BIN_EXE_date"),
+        "unicode" => env!("CARGO_BIN_EXE_unicode"),
+        "ascii" => env!("CARGO_BIN_EXE_ascii"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

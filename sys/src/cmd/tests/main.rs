@@ -33,3 +33,6 @@ mod strings;
 mod sum;
 mod read;
 mod sort;
+mod date;
+mod unicode;
+mod ascii;

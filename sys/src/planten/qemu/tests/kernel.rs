@@ -94,9 +94,12 @@ fn alloc_stress_returns_every_byte() {
         s[4].parse().unwrap(),
     );
     assert_eq!(cur, free + alloc);
+    // What remains is what the kernel held before the test (the ktest
+    // checks that exactly that much is allocated again): mostly the
+    // user page pool's table, a Page per 4 KiB of user memory.
     assert!(
-        alloc < 4096,
-        "only the kernel's own few blocks remain: {alloc}"
+        alloc < 16 << 20,
+        "only the kernel's own blocks remain: {alloc}"
     );
     // xsummary: holes free, the holes, the total.
     g.expect_re(r"\d+ holes free").unwrap();
@@ -289,4 +292,46 @@ fn twenty_boots_without_deadlock_or_panic() {
         assert!(ok, "boot {i} ({test}, smp {smp}) failed:\n{t}");
         assert_eq!(w.unwrap(), Exit::Guest(0), "boot {i} ({test}, smp {smp})");
     }
+}
+
+#[test]
+fn page_stress_returns_every_page() {
+    // page.c: newpage waits while memory is short (a hog holds all but
+    // the high-water mark) and putpage gives every page back.
+    for n in [1u32, 4] {
+        let mut g = bootn("page", n);
+        g.expect_re(r"(\d+)M memory: (\d+)M kernel data, (\d+)M user, 0M swap")
+            .unwrap();
+        let c = g
+            .expect_re(r"ktest page: (\d+) user pages, (\d+) free before, (\d+) after, hog held (\d+), newpage waited (\d+) times, (\d+) bad pages")
+            .unwrap();
+        assert_eq!(c[2], c[3], "every page returned");
+        assert!(c[5].parse::<u32>().unwrap() > 0, "newpage waited");
+        assert_eq!(c[6], "0");
+        g.expect("ktest page: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn address_space_demand_zero_and_copy_on_write() {
+    // fault.c/segment.c: bss pages are zero on first touch; after dupseg
+    // the child reads the parent's values and its writes are its own; with
+    // several processors (conf.copymode) a read copies at once, so there
+    // are fewer faults.
+    let mut faults = Vec::new();
+    for n in [1u32, 4] {
+        let mut g = bootn("vm", n);
+        let c = g
+            .expect_re(r"ktest vm: (\d+) pages touched, (\d+) faults first, (\d+) faults in all, (\d+) free before, (\d+) after, (\d+) cpus")
+            .unwrap();
+        assert_eq!(c[1], "65");
+        assert_eq!(c[4], c[5], "every page returned");
+        assert_eq!(c[6], n.to_string());
+        faults.push(c[2].parse::<u32>().unwrap());
+        g.expect("ktest vm: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+    // One processor: a read maps read-only, the write faults again.
+    assert_eq!(faults, vec![129, 65]);
 }
