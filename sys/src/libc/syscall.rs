@@ -234,6 +234,27 @@ pub fn exec(name: &str, argv: &[&str]) -> Error {
     e
 }
 
+/// A change to its descriptors that a [`spawn`]ed child makes before it
+/// execs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FdOp {
+    /// `dup(from, to)`: `to` becomes a copy of `from`.
+    Dup(Fd, Fd),
+    /// `close(fd)`.
+    Close(Fd),
+}
+
+/// `rfork(RFPROC|RFFDG)`, and in the child `ops` in order (failures
+/// ignored), then `exec` of each of `files` in turn, with `argv`, until
+/// one succeeds: what a shell's child does when it forks only to exec.
+/// Returns the child's pid. When no file could be exec'd the child has
+/// exited and been waited for, and the error is the last exec's. On
+/// Linux the child borrows the parent's memory until it execs (vfork),
+/// sparing the copy of the parent's address space.
+pub fn spawn(ops: &[FdOp], files: &[&str], argv: &[&str]) -> Result<Pid> {
+    keep(backend::spawn::spawn(ops, files, argv))
+}
+
 /// Ends the process with exit status `msg` ("" is success).
 pub fn exits(msg: &str) -> ! {
     backend::exits(msg)

@@ -88,6 +88,7 @@ pub fn rsdsearch(m: &dyn Phys) -> Option<u64> {
 /// A table found by [`maptables`].
 #[derive(Clone, Debug)]
 pub struct Tbl {
+    #[allow(dead_code)]
     pub pa: u64,
     /// The whole table, header included.
     pub data: Vec<u8>,
@@ -252,7 +253,7 @@ pub fn parsemadt(body: &[u8]) -> Option<Madt> {
             0x00 if p.len() >= 8 => {
                 let apicno = p[3] as u32;
                 let en = p[4] & PCMPEN != 0;
-                if !en || m.lapics.iter().any(|l| l.apicno == apicno) {
+                if apicno > MAXAPICNO || !en || m.lapics.iter().any(|l| l.apicno == apicno) {
                     continue;
                 }
                 let machno = m.lapics.len();
@@ -319,14 +320,20 @@ mod tests {
 
     impl Phys for Mem {
         fn read(&self, pa: u64, len: usize) -> Option<Vec<u8>> {
+            let end = pa + len as u64;
+            // Low memory reads as zeros where nothing was put, as a PC's
+            // would; above it only what was put can be read.
+            let mut v = vec![0u8; len];
+            let mut covered = 0;
             for (&a, b) in &self.0 {
-                if pa >= a && pa + len as u64 <= a + b.len() as u64 {
-                    let o = (pa - a) as usize;
-                    return Some(b[o..o + len].to_vec());
+                let (s, e) = (a.max(pa), (a + b.len() as u64).min(end));
+                if s < e {
+                    v[(s - pa) as usize..(e - pa) as usize]
+                        .copy_from_slice(&b[(s - a) as usize..(e - a) as usize]);
+                    covered += e - s;
                 }
             }
-            // Unbacked low memory reads as zeros, as a PC's would.
-            (pa + (len as u64) <= 0x10_0000).then(|| vec![0; len])
+            (end <= 0x10_0000 || covered == len as u64).then_some(v)
         }
     }
 
@@ -394,8 +401,8 @@ mod tests {
         rsd[16..20].copy_from_slice(&root.to_le_bytes());
         rsd[20..24].copy_from_slice(&36u32.to_le_bytes());
         rsd[24..32].copy_from_slice(&xaddr.to_le_bytes());
-        fix(&mut rsd, 8);
-        fix(&mut rsd, 32);
+        fix(&mut rsd[..20], 8);
+        fix(&mut rsd[..36], 32);
         // In the BIOS area, 16-aligned, after a decoy with a bad sum.
         let mut rom = vec![0u8; 0x100];
         rom[0x40..0x48].copy_from_slice(b"RSD PTR ");

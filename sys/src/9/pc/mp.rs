@@ -116,7 +116,6 @@ pub struct Assigned {
     pub isr: Option<fn(u8) -> bool>,
     /// After the handlers.
     pub eoi: Option<fn(u8) -> bool>,
-    pub local: bool,
 }
 
 /// `mpintrassign` for `irq`: a local APIC interrupt (IrqLINT0 to
@@ -129,7 +128,6 @@ pub fn mpintrassign(irq: i32) -> Option<Assigned> {
             vno: VECTORPIC + irq as u8,
             isr: (irq != apic::IRQSPURIOUS).then_some(apic::lapiceoi as fn(u8) -> bool),
             eoi: None,
-            local: true,
         });
     }
     if !(0..=15).contains(&irq) {
@@ -184,7 +182,6 @@ pub fn mpintrassign(irq: i32) -> Option<Assigned> {
         vno,
         isr: None,
         eoi: Some(apic::lapiceoi),
-        local: false,
     })
 }
 

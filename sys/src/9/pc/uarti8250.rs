@@ -1,10 +1,16 @@
 //! The 8250/16550 UART, polled, as the kernel console.
 //!
-//! Ports a small part of 9front `sys/src/9/pc/uarti8250.c`: the register
+//! Ports part of 9front `sys/src/9/pc/uarti8250.c`: the register
 //! layout, the baud-rate divisor computation of `i8250baud`, the polled
-//! `i8250putc`, and `i8250console`. Differences: there is no `Uart`/
-//! `PhysUart` machinery, no interrupts, no input and no `console=`
-//! configuration yet; `i8250console` always takes COM1 (0x3F8) at
+//! `i8250putc`, `i8250console`, and input by interrupt: `i8250enable`'s
+//! receive interrupt (IER's receive-data bit, MCR's OUT2 gating the IRQ
+//! line on a PC) on IRQ 4 through `intrenable` (the I/O APIC or the
+//! i8259), and `i8250interrupt`'s receive loop, which drains the FIFO
+//! into the input queue (port::qio, with `qproduce` as port/devuart.c's
+//! `uartrecv` does) that readers sleep on. Differences: there is no
+//! `Uart`/`PhysUart` machinery, no transmit interrupt (output stays
+//! polled, as 9front's console `iprint` is), no modem-status or line
+//! error handling, no `console=` configuration yet; `i8250console` always takes COM1 (0x3F8) at
 //! 115200 baud, 8 data bits, no parity, 1 stop bit (9front's default is
 //! 9600 and only when plan9.ini says `console=0`). The wait for the
 //! transmitter is a bounded spin on the line status register instead of
@@ -149,6 +155,73 @@ pub fn console() -> Uart {
 pub fn i8250console() {
     console().enable(CONSBAUD);
 }
+
+/// Receive data available (IIR/IER bit, LSR's data-ready bit).
+#[cfg(not(test))]
+const ERDA: u8 = 0x01;
+#[cfg(not(test))]
+const DR: u8 = 0x01;
+/// MCR's OUT2: connects the UART's interrupt to the PC's IRQ line.
+#[cfg(not(test))]
+const OUT2: u8 = 0x08;
+
+/// Input by interrupt.
+#[cfg(not(test))]
+mod intr {
+    use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+
+    use port::qio::Queue;
+
+    use super::*;
+    use crate::sched::Kernel;
+
+    /// The console's input queue (`uart->iq`).
+    static IQ: AtomicPtr<Queue<Kernel>> = AtomicPtr::new(core::ptr::null_mut());
+    /// Bytes received by interrupt.
+    pub static NRECV: AtomicU64 = AtomicU64::new(0);
+
+    /// The input queue, once `i8250enable` made it.
+    pub fn iq() -> Option<&'static Queue<Kernel>> {
+        let p = IQ.load(Ordering::Acquire);
+        // SAFETY: set once to a leaked Box, never freed.
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+
+    /// `i8250interrupt`: move every received byte to the input queue.
+    fn i8250interrupt(_u: &mut crate::trap::Ureg, io: usize) {
+        let io = io as u16;
+        // SAFETY: reading the interrupt identification and line status,
+        // and the receive buffer while it has data, of the console UART.
+        unsafe {
+            let _ = inb(io + FCR);
+            while inb(io + LSR) & DR != 0 {
+                let c = inb(io + THR);
+                NRECV.fetch_add(1, Ordering::Relaxed);
+                if let Some(q) = iq() {
+                    let _ = q.qproduce(&[c]);
+                }
+            }
+        }
+    }
+
+    /// `i8250enable` of the console with its receive interrupt: an
+    /// input queue of `limit` bytes.
+    pub fn i8250enable(limit: usize) -> Option<u8> {
+        let q = alloc::boxed::Box::new(Queue::<Kernel>::qopen(limit, 0, None));
+        IQ.store(alloc::boxed::Box::leak(q), Ordering::Release);
+        let io = UART0;
+        let v = crate::irq::intrenable(4, i8250interrupt, io as usize, "eia0")?;
+        // SAFETY: the console UART's interrupt enable and modem control.
+        unsafe {
+            outb(io + IER, ERDA);
+            outb(io + MCR, DTR | RTS | OUT2);
+        }
+        Some(v)
+    }
+}
+
+#[cfg(not(test))]
+pub use intr::{i8250enable, iq, NRECV};
 
 #[cfg(test)]
 mod tests {

@@ -14,8 +14,11 @@
 //! `twakeup` and `hzclock` do not), which also makes `timerdel` wait for
 //! a function running on another processor (9front's `tactive` loop); a
 //! timer is queued on the processor that starts it ([`timerstart`]
-//! allocates and adds in one step, with interrupts off); the time of day
-//! is tod.rs's.
+//! allocates and adds in one step, with interrupts off). The time of day
+//! (port/tod.rs's `Tod`) is kept here under an ilock: `todinit` sets it
+//! from the CMOS clock (pc/devrtc.rs) and adds `todfix` every 100 ms to
+//! the boot processor's queue (`addclock0link`); `todget` and `seconds`
+//! read it.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
@@ -153,4 +156,73 @@ pub fn microdelay(us: u64) {
 /// `delay`: spin for `ms` milliseconds.
 pub fn delay(ms: u64) {
     microdelay(ms * 1000)
+}
+
+/// A periodic timer calling `f(a)` every `ms` milliseconds on this
+/// processor (`addclock0link`, on processor 0 when called at boot).
+pub fn addclock0link(f: fn(usize), a: usize, ms: u32) {
+    let s = l::splhi();
+    let now = fastticks();
+    let mut g = m().timers.ilock();
+    let tt = g.as_mut().expect("timersinit");
+    let (_, first) = tt.addclock0link(Tf { f, a }, ms, now);
+    drop(g);
+    if let Some(w) = first {
+        timerset(w);
+    }
+    l::splx(s);
+}
+
+/// A periodic timer every `ns` nanoseconds on this processor; stopped
+/// with [`timerfree`].
+pub fn timerperiodic(ns: i64, f: fn(usize), a: usize) -> KTimer {
+    let s = l::splhi();
+    let mm = m();
+    let now = fastticks();
+    let mut g = mm.timers.ilock();
+    let tt = g.as_mut().expect("timersinit");
+    let id = tt.alloc(Tmode::Tperiodic, ns, Tf { f, a });
+    let first = tt.timeradd(id, now);
+    let when = tt.get(id).twhen();
+    drop(g);
+    if let Some(w) = first {
+        timerset(w);
+    }
+    l::splx(s);
+    KTimer {
+        mach: mm.machno,
+        id,
+        when,
+    }
+}
+
+static TOD: crate::taslock::ILock<Option<port::tod::Tod>> = crate::taslock::ILock::new_const(None);
+
+fn todfix(_a: usize) {
+    let now = fastticks();
+    if let Some(t) = TOD.ilock().as_mut() {
+        t.todfix(now);
+    }
+}
+
+/// `todinit`, and the time from the CMOS clock.
+pub fn todinit() {
+    let secs = crate::devrtc::rtctime();
+    let now = fastticks();
+    let mut t = port::tod::Tod::new(fasthz(), now);
+    t.todset((secs * port::tod::TODFREQ) as i64, 0, 0, now, ticks());
+    *TOD.ilock() = Some(t);
+    addclock0link(todfix, 0, 100);
+}
+
+/// `todget`: nanoseconds since the epoch.
+pub fn todget() -> i64 {
+    let now = fastticks();
+    let tk = ticks();
+    TOD.ilock().as_mut().map_or(0, |t| t.todget(now, tk))
+}
+
+/// `seconds`.
+pub fn seconds() -> i64 {
+    todget() / port::tod::TODFREQ as i64
 }

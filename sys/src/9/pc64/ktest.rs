@@ -50,6 +50,10 @@ pub fn run(name: &[u8]) {
         b"kfault" => kfault(),
         b"boot" => pass("boot"),
         b"page" => pagestress(),
+        b"tod" => tod(),
+        b"random" => random(),
+        b"uart" => uart(),
+        b"fpu" => fputest(),
         b"vm" => vm(),
         _ => {}
     }
@@ -713,6 +717,13 @@ fn pingpong() -> ! {
         // Each side receives k<<1 | other side, for k in 0..ROUNDS.
         let want = NPP as u64 * (2 * 2 * (PPROUNDS as u64 * (PPROUNDS as u64 - 1) / 2) + PPROUNDS as u64);
         check!(name, s.sum.load(Ordering::SeqCst) == want, "exchange sum {} != {}", s.sum.load(Ordering::SeqCst), want);
+        // The finished processes are freed once their processors have
+        // left their stacks; the random seeder (random.rs) ends too.
+        let r = Rendez::default();
+        let t0 = clock::ticks();
+        while sched::NPROC.load(Ordering::SeqCst) > 1 && clock::ticks() - t0 < 10 * HZ {
+            let _ = sched::tsleep(&r, &mut || false, 10);
+        }
         print!(
             "ktest pingpong: {} processes, {} ping-pongs, {} exchanges, {} cpus, {} processes left\n",
             total,
@@ -1060,6 +1071,13 @@ fn vm() -> ! {
             }
         }
         let faults = NFAULT.load(Ordering::Relaxed) - f0;
+        // Each touched page is mapped user, writable (it was written).
+        for i in 0..NPG {
+            let e = me().pmap.as_ref().unwrap().lookup(UTZERO + i * BY2PG).unwrap_or(0);
+            let want = crate::mem::PTEVALID | crate::mem::PTEWRITE | crate::mem::PTEUSER;
+            check!(name, e & want == want, "page {} pte {:#x}", i, e);
+        }
+        check!(name, me().pmap.as_ref().unwrap().lookup(UTZERO + NPG * BY2PG).is_none(), "page past the bss mapped");
         check!(name, s.bad.load(Ordering::SeqCst) == 0, "bss not zero on first touch");
         let used = free0 - palloc().freecount();
         check!(name, used == NPG as usize + 1, "{} pages used for {} touched", used, NPG + 1);
@@ -1152,6 +1170,152 @@ fn vm() -> ! {
             crate::dat::nmach()
         );
         check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// The time of day comes from the CMOS clock and advances with the
+/// clock.
+fn tod() -> ! {
+    let name = "tod";
+    let rtc = crate::devrtc::rtctime();
+    let t0 = clock::todget();
+    let f0 = clock::fastticks();
+    while clock::fastticks() - f0 < clock::fasthz() / 5 {
+        l::idlehlt();
+    }
+    let t1 = clock::todget();
+    let d = t1 - t0;
+    print!(
+        "ktest tod: rtc {} seconds {} todget advanced {} ms in 200 ms\n",
+        rtc,
+        clock::seconds(),
+        d / 1_000_000
+    );
+    check!(name, (190_000_000..=260_000_000).contains(&d), "todget advanced {} ns in 200 ms", d);
+    check!(name, clock::seconds().abs_diff(rtc as i64) <= 2, "seconds {} rtc {}", clock::seconds(), rtc);
+    pass(name)
+}
+
+/// The generator is seeded from timer jitter and gives different,
+/// balanced bytes to each read.
+fn random() -> ! {
+    sched::kproc("ktest", || {
+        let name = "random";
+        let t0 = clock::ticks();
+        let mut a = [0u8; 256];
+        let mut b = [0u8; 256];
+        crate::random::randomread(&mut a);
+        let took = clock::ticks() - t0;
+        crate::random::randomread(&mut b);
+        let ones: u32 = a.iter().chain(b.iter()).map(|x| x.count_ones()).sum();
+        let l: Vec<u32> = (0..4).map(|_| crate::random::lrand()).collect();
+        print!(
+            "ktest random: seeded in {} ticks, {} of 4096 bits set, first bytes {:02x}{:02x}{:02x}{:02x}, lrand {:?}\n",
+            took, ones, a[0], a[1], a[2], a[3], l
+        );
+        check!(name, a != b, "two reads gave the same bytes");
+        check!(name, (1800..2300).contains(&ones), "{} of 4096 bits set", ones);
+        check!(name, l.iter().all(|&x| x < 1 << 31), "lrand over 31 bits");
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// Console input arrives by interrupt into the input queue, where a
+/// process reads it.
+fn uart() -> ! {
+    sched::kproc("ktest", || {
+        let name = "uart";
+        let q = match crate::uarti8250::iq() {
+            Some(q) => q,
+            None => fail(name, format_args!("no input queue")),
+        };
+        print!("ktest uart: ready\n");
+        let mut line = Vec::new();
+        let mut buf = [0u8; 64];
+        while !line.contains(&b'\n') {
+            match q.qread(&mut buf) {
+                Ok(n) => line.extend_from_slice(&buf[..n]),
+                Err(_) => fail(name, format_args!("qread failed")),
+            }
+        }
+        let s = core::str::from_utf8(&line).unwrap_or("?");
+        print!(
+            "ktest uart: read {:?} ({} bytes by interrupt)\n",
+            s.trim_end(),
+            crate::uarti8250::NRECV.load(Ordering::Relaxed)
+        );
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+fn getmxcsr() -> u32 {
+    let mut v: u32 = 0;
+    // SAFETY: stmxcsr stores MXCSR into v.
+    unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &mut v, options(nostack)) };
+    v
+}
+
+fn getfcw() -> u16 {
+    let mut v: u16 = 0;
+    // SAFETY: fnstcw stores the x87 control word into v.
+    unsafe { core::arch::asm!("fnstcw [{}]", in(reg) &mut v, options(nostack)) };
+    v
+}
+
+/// Each process has its own FPU state: a new one starts with fpinit's
+/// control word 0x0232 and MXCSR 0x1900; a rounding mode one process sets
+/// survives switches to others that set different ones.
+fn fputest() -> ! {
+    struct S {
+        bad: AtomicU32,
+        init: AtomicU32,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        bad: AtomicU32::new(0),
+        init: AtomicU32::new(0),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    const N: u32 = 8;
+    for k in 0..N {
+        sched::kproc("fp", move || {
+            let fresh = crate::fpu::FPsave::new();
+            if getmxcsr() != fresh.mxcsr() || getfcw() != fresh.fcw() {
+                s.init.fetch_add(1, Ordering::SeqCst);
+            }
+            // Rounding control (bits 13-14) differs between processes.
+            let mine = 0x1900 | (k & 3) << 13 | (k >> 2) << 6;
+            // SAFETY: loading a valid MXCSR value (masks and rounding).
+            unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &mine, options(nostack)) };
+            for _ in 0..200 {
+                sched::yield_();
+                if getmxcsr() & 0xffc0 != mine & 0xffc0 {
+                    s.bad.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            s.ndone.fetch_add(1, Ordering::SeqCst);
+            sched::wakeup(&s.done);
+        });
+    }
+    sched::kproc("ktest", move || {
+        let name = "fpu";
+        let n = waitdone(&s.done, &s.ndone, N, 30);
+        check!(name, n == N, "{} of {} finished", n, N);
+        print!(
+            "ktest fpu: {} processes, {} started wrong, {} lost their MXCSR, switches {}\n",
+            N,
+            s.init.load(Ordering::SeqCst),
+            s.bad.load(Ordering::SeqCst),
+            sched::NSWITCH.load(Ordering::Relaxed)
+        );
+        check!(name, s.init.load(Ordering::SeqCst) == 0, "initial FPU state not fpinit's");
+        check!(name, s.bad.load(Ordering::SeqCst) == 0, "MXCSR lost across switches");
         pass(name)
     });
     sched::schedinit()

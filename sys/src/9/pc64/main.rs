@@ -59,6 +59,7 @@ mod l;
 mod libc;
 mod mem;
 mod mmu;
+mod random;
 mod sched;
 mod taslock;
 mod trap;
@@ -69,6 +70,8 @@ mod apic;
 mod archacpi;
 #[path = "../pc/bootargs.rs"]
 mod bootargs;
+#[path = "../pc/devrtc.rs"]
+mod devrtc;
 #[path = "../pc/i8253.rs"]
 mod i8253;
 #[path = "../pc/i8259.rs"]
@@ -160,6 +163,9 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
         }
     }
     pageinit(&map);
+    clock::todinit();
+    uarti8250::i8250enable(4096);
+    random::randominit();
     l::spllo();
     print!("{} cpus\n", dat::nmach());
 

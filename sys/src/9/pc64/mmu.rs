@@ -239,6 +239,7 @@ impl Pmap {
         (e & PTEVALID != 0).then_some(e)
     }
 
+    #[allow(dead_code)]
     /// Unmap the user page at `va` (`putmmu` of nothing, as `mmuflush`
     /// does for one page).
     pub fn unmap(&mut self, va: u64) {
@@ -255,6 +256,7 @@ impl Pmap {
         }
     }
 
+    #[allow(dead_code)]
     /// Table pages in use, the PML4 included.
     pub fn ntables(&self) -> usize {
         self.tables.len() + 1

@@ -112,6 +112,12 @@ pub fn upinfo() -> Option<(&'static str, u32)> {
 
 /// `kproc`: a kernel process named `name` running `f`, made ready.
 pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
+    kprocpri(name, PRIKPROC, f)
+}
+
+/// `kproc` at base priority `pri` (as 9front's `procpriority` after
+/// `kproc`).
+pub fn kprocpri(name: &'static str, pri: usize, f: impl FnOnce() + Send + 'static) -> u32 {
     let words = (KSTACK / 8) as usize;
     let mut stack = vec![0u64; words].into_boxed_slice();
     // The top word is the return address of linkproc's frame: 0.
@@ -122,8 +128,8 @@ pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
         pid,
         text: name,
         state: Procstate::New,
-        priority: PRIKPROC,
-        basepri: PRIKPROC,
+        priority: pri,
+        basepri: pri,
         fixedpri: false,
         cpu: 0,
         lastupdate: (clock::ticks() as u32).wrapping_mul(port::proc::SCALING),
@@ -151,8 +157,12 @@ pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
 
 /// `linkproc`: where a new kernel process starts, on its own stack.
 extern "C" fn linkproc() -> ! {
-    l::spllo();
     let p = up();
+    // A new process's FPU state is fpuprocsetup's (fpinit's), not what
+    // the processor last ran.
+    // SAFETY: up is this process, alive while it runs.
+    unsafe { crate::fpu::fpuprocrestore(&mut *p) };
+    l::spllo();
     // SAFETY: up is this process, alive while it runs.
     let f = unsafe { (*p).func.take() };
     if let Some(f) = f {
@@ -404,6 +414,15 @@ pub struct Rendez {
     p: ILock<usize>,
 }
 
+impl Rendez {
+    /// A Rendez no one sleeps on (usable in statics).
+    pub const fn new_const() -> Self {
+        Rendez {
+            p: ILock::new_const(0),
+        }
+    }
+}
+
 impl Default for ILock<usize> {
     fn default() -> Self {
         ILock::new_const(0)
@@ -634,6 +653,7 @@ impl RWlock {
     }
 
     /// Readers holding the lock.
+    #[allow(dead_code)]
     pub fn readers(&self) -> usize {
         self.q.ilock().readers()
     }

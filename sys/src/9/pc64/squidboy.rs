@@ -96,10 +96,18 @@ static NMACHHINT: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUs
 /// bootstrap, in long mode on its own stack, interrupts off.
 extern "C" fn squidboy(mach: &'static Mach) -> ! {
     dat::setmach(mach);
+    // As 9front's, online before its local APIC is set up: the boot
+    // processor goes on to the next one meanwhile.
+    mach.online.store(true, Ordering::Release);
     crate::trap::trapinitap();
     crate::fpu::fpuinit();
     crate::mmu::mmuinitap();
     crate::apic::lapicinit(0);
+    let id = crate::apic::lapicid();
+    if id != mach.apicno.load(Ordering::Relaxed) {
+        print!("cpu{}: apic id {} not {}\n", mach.machno, id, mach.apicno.load(Ordering::Relaxed));
+        mach.apicno.store(id, Ordering::Relaxed);
+    }
     crate::apic::lapiconline(NMACHHINT.load(Ordering::Relaxed));
     crate::clock::timersinit();
     crate::sched::schedinit()

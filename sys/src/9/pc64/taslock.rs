@@ -72,6 +72,7 @@ impl<T> ILock<T> {
         IGuard { l: self, sr }
     }
 
+    #[allow(dead_code)]
     /// `canlock` with interrupts off: the guard if the lock was free.
     #[track_caller]
     pub fn canilock(&self) -> Option<IGuard<'_, T>> {

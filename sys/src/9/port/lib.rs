@@ -26,8 +26,10 @@ pub mod portfns;
 pub mod proc;
 pub mod qio;
 pub mod qlock;
+pub mod random;
 pub mod segment;
 pub mod taslock;
+pub mod tod;
 pub mod xalloc;
 
 pub use error::{Error, Result};

@@ -84,7 +84,8 @@ pub struct Palloc {
 impl Palloc {
     /// `pageinit`: every page of the banks `(base, npages)`.
     pub fn new(banks: &[(u64, u64)]) -> Palloc {
-        let mut pages = Vec::new();
+        let n: u64 = banks.iter().map(|b| b.1).sum();
+        let mut pages = Vec::with_capacity(n as usize);
         for &(base, n) in banks {
             for j in 0..n {
                 pages.push(Page {

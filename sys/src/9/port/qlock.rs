@@ -23,9 +23,20 @@
 //! head of the queue at once. 9front's panics ("runlock", "wunlock")
 //! are `Err` here; the waiting state (QueueingR/QueueingW) is kept with
 //! each queued id instead of read from `Proc.state`.
+//!
+//! [`RWlock`] is an `RWlock` for portable code that reaches the scheduler
+//! only through [`Sched`] (the name space of chan.rs and pgrp.rs): it is
+//! built from the trait's `ilock`, `QLock` and sleep/wakeup, with the
+//! same policy: readers share, a writer excludes everyone, and a reader
+//! that finds anyone queued queues too, so writers are not starved.
+//! Waiters are served in arrival order through a `QLock`. What differs
+//! from 9front's: waiting can be interrupted by a note (`Err(Eintr)`, as
+//! `eqlock`), since `Sched` has no uninterruptible sleep.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+
+use crate::portfns::{ILock, QLock, Sched};
 
 /// What `qlock` tells the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +268,149 @@ impl<P: PartialEq> RWlockState<P> {
     }
 }
 
+/// The counts an [`RWlock`] keeps under its `ilock`.
+#[derive(Debug, Default)]
+struct RWcount {
+    readers: usize,
+    writer: bool,
+    /// Processes between arriving and taking the lock.
+    queued: usize,
+}
+
+/// A readers-writer lock over a [`Sched`] (9front's `RWlock`, with
+/// `rlock`, `runlock`, `wlock`, `wunlock`, `canrlock`).
+///
+/// It guards no data: as in 9front it orders the holders of a larger
+/// operation, and the data it protects lives in an `ilock` beside it.
+pub struct RWlock<S: Sched> {
+    count: S::Lock<RWcount>,
+    /// Serialises waiters, first come first served; its holder is the
+    /// only process that sleeps on `r`.
+    turn: S::QLock,
+    r: S::Rendez,
+}
+
+impl<S: Sched> Default for RWlock<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Sched> core::fmt::Debug for RWlock<S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let c = self.count.ilock();
+        f.debug_struct("RWlock")
+            .field("readers", &c.readers)
+            .field("writer", &c.writer)
+            .field("queued", &c.queued)
+            .finish()
+    }
+}
+
+/// A read hold of an [`RWlock`]; dropping it is `runlock`.
+pub struct RGuard<'a, S: Sched>(&'a RWlock<S>);
+
+/// The write hold of an [`RWlock`]; dropping it is `wunlock`.
+pub struct WGuard<'a, S: Sched>(&'a RWlock<S>);
+
+impl<S: Sched> RWlock<S> {
+    /// An unlocked lock.
+    pub fn new() -> Self {
+        RWlock {
+            count: S::Lock::new(RWcount::default()),
+            turn: S::QLock::default(),
+            r: S::Rendez::default(),
+        }
+    }
+
+    /// `canrlock`: read-lock if no writer holds the lock and no one is
+    /// queued.
+    pub fn canrlock(&self) -> Option<RGuard<'_, S>> {
+        let mut c = self.count.ilock();
+        if !c.writer && c.queued == 0 {
+            c.readers += 1;
+            return Some(RGuard(self));
+        }
+        None
+    }
+
+    /// `rlock`: share the lock with other readers, after any writer
+    /// that holds it or waits for it.
+    pub fn rlock(&self) -> crate::Result<RGuard<'_, S>> {
+        if let Some(g) = self.canrlock() {
+            return Ok(g);
+        }
+        self.wait(|c| !c.writer, |c| c.readers += 1)?;
+        Ok(RGuard(self))
+    }
+
+    /// `wlock`: hold the lock alone.
+    pub fn wlock(&self) -> crate::Result<WGuard<'_, S>> {
+        {
+            let mut c = self.count.ilock();
+            if c.readers == 0 && !c.writer && c.queued == 0 {
+                c.writer = true;
+                return Ok(WGuard(self));
+            }
+        }
+        self.wait(|c| c.readers == 0 && !c.writer, |c| c.writer = true)?;
+        Ok(WGuard(self))
+    }
+
+    /// Queue, then sleep at the head of the queue until `ok` holds and
+    /// `take` the lock.
+    fn wait(&self, ok: fn(&RWcount) -> bool, take: fn(&mut RWcount)) -> crate::Result<()> {
+        self.count.ilock().queued += 1;
+        let r = self.waitturn(ok, take);
+        self.count.ilock().queued -= 1;
+        r
+    }
+
+    fn waitturn(&self, ok: fn(&RWcount) -> bool, take: fn(&mut RWcount)) -> crate::Result<()> {
+        let _turn = self.turn.eqlock()?;
+        loop {
+            {
+                let mut c = self.count.ilock();
+                if ok(&c) {
+                    take(&mut c);
+                    return Ok(());
+                }
+            }
+            S::sleep(&self.r, &mut || ok(&self.count.ilock()))?;
+        }
+    }
+
+    /// Readers holding the lock.
+    pub fn readers(&self) -> usize {
+        self.count.ilock().readers
+    }
+
+    /// Whether a writer holds the lock.
+    pub fn writer(&self) -> bool {
+        self.count.ilock().writer
+    }
+}
+
+impl<S: Sched> Drop for RGuard<'_, S> {
+    fn drop(&mut self) {
+        let last = {
+            let mut c = self.0.count.ilock();
+            c.readers -= 1;
+            c.readers == 0
+        };
+        if last {
+            S::wakeup(&self.0.r);
+        }
+    }
+}
+
+impl<S: Sched> Drop for WGuard<'_, S> {
+    fn drop(&mut self) {
+        self.0.count.ilock().writer = false;
+        S::wakeup(&self.0.r);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +462,102 @@ mod tests {
         assert_eq!(q.wlock(8), Take::Wait);
         assert_eq!(q.wunlock(), Ok(RWwake::Writer(8)), "writer to writer");
         assert!(q.writer());
+    }
+
+    mod sched {
+        extern crate std;
+
+        use super::super::RWlock;
+        use crate::portfns::host::{up, Host};
+        use crate::Error;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{mpsc, Arc, Mutex};
+        use std::thread;
+        use std::time::Duration;
+        use std::vec::Vec;
+
+        fn settle() {
+            thread::sleep(Duration::from_millis(60));
+        }
+
+        #[test]
+        fn rwlock_readers_share_writer_waits() {
+            // qlock.c: rlock lets readers in together; wlock waits until
+            // the last runlock.
+            let l = Arc::new(RWlock::<Host>::new());
+            let r1 = l.rlock().unwrap();
+            let r2 = l.rlock().unwrap();
+            assert_eq!(l.readers(), 2);
+            let got = Arc::new(AtomicBool::new(false));
+            let (l2, got2) = (l.clone(), got.clone());
+            let w = thread::spawn(move || {
+                let g = l2.wlock().unwrap();
+                got2.store(true, Ordering::SeqCst);
+                assert!(l2.writer());
+                drop(g);
+            });
+            settle();
+            assert!(!got.load(Ordering::SeqCst), "writer got in beside readers");
+            drop(r1);
+            settle();
+            assert!(!got.load(Ordering::SeqCst), "writer got in beside a reader");
+            drop(r2);
+            w.join().unwrap();
+            assert!(got.load(Ordering::SeqCst));
+            assert!(!l.writer());
+            assert!(l.canrlock().is_some());
+        }
+
+        #[test]
+        fn rwlock_queued_writer_goes_before_later_readers() {
+            // qlock.c's rlock queues a reader whenever anyone is queued,
+            // so a writer waiting behind readers is served before readers
+            // that come after it.
+            let l = Arc::new(RWlock::<Host>::new());
+            let order = Arc::new(Mutex::new(Vec::new()));
+            let r = l.rlock().unwrap();
+            let (l2, o2) = (l.clone(), order.clone());
+            let w = thread::spawn(move || {
+                let _g = l2.wlock().unwrap();
+                o2.lock().unwrap().push("writer");
+                settle();
+            });
+            settle();
+            assert!(l.canrlock().is_none(), "canrlock with a writer queued");
+            let (l3, o3) = (l.clone(), order.clone());
+            let rd = thread::spawn(move || {
+                let _g = l3.rlock().unwrap();
+                o3.lock().unwrap().push("reader");
+            });
+            settle();
+            assert!(order.lock().unwrap().is_empty());
+            drop(r);
+            w.join().unwrap();
+            rd.join().unwrap();
+            assert_eq!(*order.lock().unwrap(), ["writer", "reader"]);
+        }
+
+        #[test]
+        fn rwlock_note_interrupts_waiter() {
+            // As eqlock: a note ends the wait with Eintr, and the lock is
+            // left as it was.
+            let l = Arc::new(RWlock::<Host>::new());
+            let r = l.rlock().unwrap();
+            let (tx, rx) = mpsc::channel();
+            let l2 = l.clone();
+            let w = thread::spawn(move || {
+                tx.send(up()).unwrap();
+                l2.wlock().map(|_| ())
+            });
+            let p = rx.recv().unwrap();
+            settle();
+            p.postnote();
+            assert_eq!(w.join().unwrap(), Err(Error::Eintr));
+            assert!(!l.writer());
+            assert!(l.canrlock().is_some(), "the interrupted writer left no queue");
+            drop(r);
+            assert!(l.wlock().is_ok());
+        }
     }
 
     #[test]

@@ -61,6 +61,78 @@ pub struct Re2 {
     pub end: ReId,
 }
 
+/// What a fragment says about the bytes of its matches, for the search's
+/// prefilter (not in 9front): `exact` if it matches only that string, the
+/// bytes every match starts and ends with, and bytes every match holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lit {
+    pub exact: Option<Vec<u8>>,
+    pub pre: Vec<u8>,
+    pub suf: Vec<u8>,
+    pub must: Vec<u8>,
+}
+
+fn longest(a: Vec<u8>, b: Vec<u8>) -> Vec<u8> {
+    if b.len() > a.len() {
+        b
+    } else {
+        a
+    }
+}
+
+impl Lit {
+    fn byte(c: u8) -> Lit {
+        let v = alloc::vec![c];
+        Lit { exact: Some(v.clone()), pre: v.clone(), suf: v.clone(), must: v }
+    }
+
+    fn empty() -> Lit {
+        Lit { exact: Some(Vec::new()), ..Lit::default() }
+    }
+
+    fn cat(a: Lit, b: Lit) -> Lit {
+        let exact = match (&a.exact, &b.exact) {
+            (Some(x), Some(y)) => Some([&x[..], &y[..]].concat()),
+            _ => None,
+        };
+        let pre = match &a.exact {
+            Some(x) => [&x[..], &b.pre[..]].concat(),
+            None => a.pre.clone(),
+        };
+        let suf = match &b.exact {
+            Some(y) => [&a.suf[..], &y[..]].concat(),
+            None => b.suf.clone(),
+        };
+        let mut must = longest(a.must, b.must);
+        must = longest(must, [&a.suf[..], &b.pre[..]].concat());
+        if let Some(x) = &exact {
+            must = longest(must, x.clone());
+        }
+        Lit { exact, pre, suf, must }
+    }
+
+    fn or(a: Lit, b: Lit) -> Lit {
+        let exact = if a.exact == b.exact { a.exact.clone() } else { None };
+        let n = a.pre.iter().zip(&b.pre).take_while(|(x, y)| x == y).count();
+        let pre = a.pre[..n].to_vec();
+        let m = a.suf.iter().rev().zip(b.suf.iter().rev()).take_while(|(x, y)| x == y).count();
+        let suf = a.suf[a.suf.len() - m..].to_vec();
+        let must = match &exact {
+            Some(x) => x.clone(),
+            None => longest(pre.clone(), suf.clone()),
+        };
+        Lit { exact, pre, suf, must }
+    }
+
+    fn repeat(a: Lit, plus: bool) -> Lit {
+        if plus {
+            Lit { exact: None, pre: a.pre, suf: a.suf, must: a.must }
+        } else {
+            Lit::default()
+        }
+    }
+}
+
 /// A DFA state (`State`): the nodes it stands for and whether reaching it
 /// on a newline ends a matching line. Its transitions are in
 /// `Grep::trans`.
@@ -129,8 +201,8 @@ pub struct Grep {
     pub res: Vec<Re>,
     pub cases: Vec<[ReId; 256]>,
     pub states: Vec<State>,
-    /// Transitions: `trans[s * 256 + c]` is 1 + the next state, 0 if not
-    /// built yet.
+    /// Transitions: `trans[s * 256 + c]` is `next << 8 | slow`, or 1 if not
+    /// built yet (the slow bit is the search's; see main.rs).
     pub trans: Vec<u32>,
     pub lookup: alloc::collections::BTreeMap<(Vec<ReId>, bool), u32>,
     pub follow: Vec<ReId>,
@@ -145,6 +217,12 @@ pub struct Grep {
     pub src: Src,
     pub topre: Option<Re2>,
     pub state0: u32,
+    /// For the prefilter: bytes every selected line must hold (empty if
+    /// none are known), the first node of each pattern, and the nodes of
+    /// the wrapping that `prog` adds around each.
+    pub must: Vec<u8>,
+    pub cores: Vec<ReId>,
+    pub wrapper: Vec<ReId>,
 }
 
 impl Grep {
@@ -167,6 +245,9 @@ impl Grep {
             src: Src::Str(Vec::new(), 0),
             topre: None,
             state0: 0,
+            must: Vec::new(),
+            cores: Vec::new(),
+            wrapper: Vec::new(),
         }
     }
 
@@ -310,7 +391,7 @@ impl Parser<'_> {
             // The default reduction of `prog: /* empty */`.
             self.g.yyerror("empty pattern");
         }
-        let mut e = self.expr0();
+        let (mut e, mut lit) = self.expr0();
         self.reduce(1); // expr: expr0
         loop {
             if *self.la() != Tok::Newline {
@@ -324,9 +405,10 @@ impl Parser<'_> {
             }
             let t = self.la();
             if t.starts_expr3() || *t == Tok::Star {
-                let e2 = self.expr0();
+                let (e2, l2) = self.expr0();
                 self.reduce(3); // expr: expr newlines expr0
                 e = self.g.re2or(e, e2);
+                lit = Lit::or(lit, l2);
                 continue;
             }
             break;
@@ -341,16 +423,20 @@ impl Parser<'_> {
         let notnl = g.re2or(nl1, nl2);
         let notnl = g.re2star(notnl);
         let tail = g.re2cat(notnl, tail);
+        g.cores.push(e.beg);
         let x = g.re2cat(e, tail);
         let any = g.re2char(0x00, 0xff);
+        g.wrapper.extend_from_slice(&[nl1.beg, nl2.beg, any.beg]);
         let any = g.re2star(any);
         g.topre = Some(g.re2cat(any, x));
+        // The prefilter knows one pattern only.
+        g.must = if g.cores.len() == 1 { lit.must } else { Vec::new() };
         if *self.la() != Tok::Eof {
             self.syntax();
         }
     }
 
-    fn expr0(&mut self) -> Re2 {
+    fn expr0(&mut self) -> (Re2, Lit) {
         if *self.la() == Tok::Star {
             self.shift();
             // The mid-rule action, reduced before the next token is read.
@@ -365,31 +451,33 @@ impl Parser<'_> {
         e
     }
 
-    fn expr1(&mut self) -> Re2 {
-        let mut e = self.expr2();
+    fn expr1(&mut self) -> (Re2, Lit) {
+        let (mut e, mut lit) = self.expr2();
         self.reduce(1);
         while *self.la() == Tok::Alt {
             self.shift();
-            let e2 = self.expr2();
+            let (e2, l2) = self.expr2();
             self.reduce(3);
             e = self.g.re2or(e, e2);
+            lit = Lit::or(lit, l2);
         }
-        e
+        (e, lit)
     }
 
-    fn expr2(&mut self) -> Re2 {
-        let mut e = self.expr3();
+    fn expr2(&mut self) -> (Re2, Lit) {
+        let (mut e, mut lit) = self.expr3();
         self.reduce(1);
         while self.la().starts_expr3() {
-            let e3 = self.expr3();
+            let (e3, l3) = self.expr3();
             self.reduce(2);
             e = self.g.re2cat(e, e3);
+            lit = Lit::cat(lit, l3);
         }
-        e
+        (e, lit)
     }
 
-    fn expr3(&mut self) -> Re2 {
-        let mut e = self.expr4();
+    fn expr3(&mut self) -> (Re2, Lit) {
+        let (mut e, mut lit) = self.expr4();
         self.reduce(1);
         loop {
             match self.la() {
@@ -397,6 +485,7 @@ impl Parser<'_> {
                     self.shift();
                     self.reduce(2);
                     e = self.g.re2star(e);
+                    lit = Lit::repeat(lit, false);
                 }
                 Tok::Plus => {
                     self.shift();
@@ -406,6 +495,7 @@ impl Parser<'_> {
                     g.patchnext(e.end, beg);
                     g.res[beg as usize].alt = e.beg;
                     e = Re2 { beg: e.beg, end: beg };
+                    lit = Lit::repeat(lit, true);
                 }
                 Tok::Ques => {
                     self.shift();
@@ -415,13 +505,14 @@ impl Parser<'_> {
                     g.res[beg as usize].alt = e.beg;
                     g.appendnext(e.end, beg);
                     e = Re2 { beg, end: e.end };
+                    lit = Lit::repeat(lit, false);
                 }
-                _ => return e,
+                _ => return (e, lit),
             }
         }
     }
 
-    fn expr4(&mut self) -> Re2 {
+    fn expr4(&mut self) -> (Re2, Lit) {
         let t = self.la().clone();
         match t {
             Tok::Char(c) => {
@@ -430,23 +521,23 @@ impl Parser<'_> {
                 let r = self.g.ral(Ty::Class);
                 self.g.res[r as usize].lo = c;
                 self.g.res[r as usize].hi = c;
-                Re2 { beg: r, end: r }
+                (Re2 { beg: r, end: r }, Lit::byte(c as u8))
             }
             Tok::Begin | Tok::End => {
                 self.shift();
                 self.reduce(1);
                 let r = self.g.ral(if t == Tok::Begin { Ty::Begin } else { Ty::End });
-                Re2 { beg: r, end: r }
+                (Re2 { beg: r, end: r }, Lit::empty())
             }
             Tok::Dot => {
                 self.shift();
                 self.reduce(1);
-                self.g.re2class(b"^\n")
+                (self.g.re2class(b"^\n"), Lit::default())
             }
             Tok::Class(s) => {
                 self.shift();
                 self.reduce(1);
-                self.g.re2class(&s)
+                (self.g.re2class(&s), Lit::default())
             }
             Tok::LParen => {
                 self.shift();

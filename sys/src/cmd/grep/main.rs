@@ -96,10 +96,12 @@ fn main(argv: Vec<String>) {
         g.str2top(p.as_bytes());
     }
     let top = g.topre.unwrap();
+    let indep = line_independent(&g);
     g.state0 = g.initstate(top.beg);
 
     let mut bout = Biobuf::new(Fd::STDOUT, OWRITE);
     let mut sr = Searcher::new();
+    sr.indep = indep;
     let status = match files.len() {
         0 => sr.search(&mut g, &mut bout, None, 0),
         1 => sr.search(&mut g, &mut bout, Some(&files[0]), 0),
@@ -122,19 +124,59 @@ fn main(argv: Vec<String>) {
 /// of the few bytes that leave it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Accel {
+    /// Not looked at yet: how often it was entered.
     Unknown(u16),
     Step,
-    Skip(u8, [u8; 3]),
+    /// The bytes that leave the state (newline among them), and how the
+    /// jumps have gone: jumps and bytes jumped, to give up on a state whose
+    /// jumps are too short to pay.
+    Skip(u8, [u8; 3], u32, u64),
 }
 
-/// Visits to a state before its transitions are all built to see whether
-/// it can be skipped through.
+/// Entries into a state before its transitions are all built to see
+/// whether it can be jumped through.
 const HOT: u16 = 256;
+
+/// A transition entry in `Grep::trans` is `next << 8 | slow`: the offset
+/// of the next state's row, so the search adds the byte to it. `1` means
+/// not built. Slow entries go through `Searcher::slow`: newlines,
+/// and entries into states that are jumped through or not classified yet.
+const UNBUILT: u32 = 1;
 
 struct Searcher {
     data: Vec<u8>,
     accel: Vec<Accel>,
     fold: [u8; 256],
+    /// Whether the pattern carries nothing from one line to the next.
+    indep: bool,
+}
+
+/// Builds all transitions of `s` and decides how to search it.
+fn classify(accel: &mut Vec<Accel>, fold: &[u8; 256], g: &mut Grep, s: u32, iflag: bool) {
+    let st = s as usize;
+    for c in 0..256u32 {
+        if g.trans[st * 256 + c as usize] == UNBUILT {
+            g.increment(s, c);
+        }
+    }
+    let mut set = [0u8; 3];
+    let mut n = 0;
+    let mut ok = true;
+    for b in 0..256usize {
+        let c = if iflag { fold[b] as usize } else { b };
+        if b == b'\n' as usize || g.trans[st * 256 + c] >> 8 != s {
+            if n == 3 {
+                ok = false;
+                break;
+            }
+            set[n] = b as u8;
+            n += 1;
+        }
+    }
+    if accel.len() < g.states.len() {
+        accel.resize(g.states.len(), Accel::Unknown(0));
+    }
+    accel[st] = if ok { Accel::Skip(n as u8, set, 0, 0) } else { Accel::Step };
 }
 
 impl Searcher {
@@ -143,42 +185,9 @@ impl Searcher {
         for (i, f) in fold.iter_mut().enumerate() {
             *f = if (b'A'..=b'Z').contains(&(i as u8)) { i as u8 + (b'a' - b'A') } else { i as u8 };
         }
-        Searcher { data: Vec::new(), accel: Vec::new(), fold }
+        Searcher { data: Vec::new(), accel: Vec::new(), fold, indep: false }
     }
 
-}
-
-/// Builds all transitions of `s` and decides how to search it.
-fn classify(accel: &mut Vec<Accel>, fold: &[u8; 256], g: &mut Grep, s: u32, iflag: bool) {
-    {
-        let st = s as usize;
-        for c in 0..256u32 {
-            if g.trans[st * 256 + c as usize] == 0 {
-                g.increment(s, c);
-            }
-        }
-        let mut set = [0u8; 3];
-        let mut n = 0;
-        let mut ok = true;
-        for b in 0..256usize {
-            let c = if iflag { fold[b] as usize } else { b };
-            if b == b'\n' as usize || g.trans[st * 256 + c] != s + 1 {
-                if n == 3 {
-                    ok = false;
-                    break;
-                }
-                set[n] = b as u8;
-                n += 1;
-            }
-        }
-        if accel.len() < g.states.len() {
-            accel.resize(g.states.len(), Accel::Unknown(0));
-        }
-        accel[st] = if ok { Accel::Skip(n as u8, set) } else { Accel::Step };
-    }
-}
-
-impl Searcher {
     /// `search`: one input; whether any line was selected.
     fn search(&mut self, g: &mut Grep, bout: &mut Biobuf, file: Option<&str>, mut flag: u32) -> bool {
         let (name, fd) = match file {
@@ -225,6 +234,9 @@ impl Searcher {
         let iflag = flag & IFLAG != 0;
         let quiet = flag & (CFLAG | SFLAG | LLFLAG | BIGLFLAG) != 0;
         let want = flag & VFLAG == 0;
+        let must = if want && !iflag && self.indep { g.must.clone() } else { Vec::new() };
+        let finder = (!must.is_empty()).then(|| memchr::memmem::Finder::new(&must));
+        let mut unmatched: Option<u32> = None;
 
         let mut s = g.state0;
         let mut lineno: i64 = 0;
@@ -233,58 +245,59 @@ impl Searcher {
         let mut nl = false;
         let mut empty = true;
 
-        // data[i] is the byte at stream offset base + i; the current line
-        // starts at offset lstart, and if its middle was dropped, head
-        // holds its first CHUNK bytes.
+        // data[i] is the byte at stream offset base + i, for i < dlen; the
+        // current line starts at offset lstart, and if its middle was
+        // dropped, head holds its first CHUNK bytes.
         let data = &mut self.data;
         let accel = &mut self.accel;
         let fold = &self.fold;
-        data.clear();
+        let mut dlen: usize = 0;
         let mut base: u64 = 0;
         let mut lstart: u64 = 0;
         let mut head: Option<Vec<u8>> = None;
         let mut size: u64 = 0;
-        let mut lp: usize;
 
         loop {
             // loop0: keep the current line, or its head and the block the
             // scan is in, and read more.
-            let keep_from = if head.is_some() || (data.len() as u64 + base - lstart) > CHUNK + READ as u64 {
+            let keep_from = if head.is_some() || (dlen as u64 + base - lstart) > CHUNK + READ as u64 {
                 if head.is_none() {
                     let i = (lstart - base) as usize;
                     head = Some(data[i..i + CHUNK as usize].to_vec());
                 }
-                let pos = base + data.len() as u64;
+                let pos = base + dlen as u64;
                 (pos - pos % CHUNK).max(base)
             } else {
                 lstart
             };
             let drop = (keep_from - base) as usize;
-            data.drain(..drop);
+            data.copy_within(drop..dlen, 0);
+            dlen -= drop;
             base = keep_from;
-            lp = data.len();
-            let old = data.len();
-            data.resize(old + READ, 0);
-            let n = match syscall::read(fd, &mut data[old..]) {
+            let old = dlen;
+            if data.len() < old + READ {
+                data.resize(old + READ, 0);
+            }
+            let n = match syscall::read(fd, &mut data[old..old + READ]) {
                 Ok(n) => n,
                 Err(e) => {
-                    data.truncate(old);
                     let _ = libc::fprint!(Fd::STDERR, "grep: read error on {name}: {e}\n");
                     return count != 0;
                 }
             };
-            data.truncate(old + n);
+            dlen = old + n;
             let mut fake = false;
             if n > 0 {
                 empty = false;
-                nl = data[old + n - 1] == b'\n';
+                nl = data[dlen - 1] == b'\n';
                 size += n as u64;
             } else if !eof && !nl && !empty {
-                data.push(b'\n');
+                data[dlen] = b'\n';
+                dlen += 1;
                 eof = true;
                 fake = true;
             }
-            if data.len() == old {
+            if dlen == old {
                 if fd.0 > 2 {
                     let _ = syscall::close(fd);
                 }
@@ -300,77 +313,180 @@ impl Searcher {
                 let _ = bout.flush();
                 return count != 0;
             }
-            let end = data.len();
+            let end = dlen;
+            let mut lp = old;
             if accel.len() < g.states.len() {
                 accel.resize(g.states.len(), Accel::Unknown(0));
             }
-            while lp < end {
-                let st = s as usize;
-                match accel[st] {
-                    Accel::Step => {}
-                    Accel::Skip(k, set) => {
-                        let hay = &data[lp..end];
-                        let at = match k {
-                            1 => memchr::memchr(set[0], hay),
-                            2 => memchr::memchr2(set[0], set[1], hay),
-                            _ => memchr::memchr3(set[0], set[1], set[2], hay),
-                        };
-                        match at {
-                            Some(i) => lp += i,
-                            None => break,
+            'scan: while lp < end {
+                // The fast path: plain transitions.
+                {
+                    let trans = &g.trans[..];
+                    let bytes = &data[..end];
+                    let mut row = (s as usize) << 8;
+                    if iflag {
+                        while lp < end {
+                            let t = trans[row + fold[bytes[lp] as usize] as usize];
+                            if t & 1 != 0 {
+                                break;
+                            }
+                            row = t as usize;
+                            lp += 1;
+                        }
+                    } else {
+                        while lp < end {
+                            let t = trans[row + bytes[lp] as usize];
+                            if t & 1 != 0 {
+                                break;
+                            }
+                            row = t as usize;
+                            lp += 1;
                         }
                     }
-                    Accel::Unknown(h) => {
-                        if h >= HOT {
-                            classify(accel, fold, g, s, iflag);
-                            continue;
-                        }
-                        accel[st] = Accel::Unknown(h + 1);
-                    }
+                    s = (row >> 8) as u32;
                 }
+                if lp == end {
+                    break;
+                }
+                // A slow entry.
                 let b = data[lp];
                 let c = if iflag { fold[b as usize] } else { b } as usize;
-                let ns = g.trans[st * 256 + c];
-                if ns == 0 {
+                let i = (s as usize) << 8 | c;
+                let t = g.trans[i];
+                if t == UNBUILT {
                     g.increment(s, c as u32);
                     if accel.len() < g.states.len() {
                         accel.resize(g.states.len(), Accel::Unknown(0));
                     }
                     continue;
                 }
+                let ns = t >> 8;
                 lp += 1;
-                s = ns - 1;
-                if c != b'\n' as usize {
-                    continue;
+                if c != b'\n' as usize && accel[ns as usize] == Accel::Step {
+                    g.trans[i] = t & !1;
                 }
-                lineno += 1;
-                if g.states[s as usize].matched == want {
-                    count += 1;
-                    if quiet {
-                        lstart = base + lp as u64;
-                        head = None;
-                        continue;
+                s = ns;
+                if c == b'\n' as usize {
+                    lineno += 1;
+                    let sel = g.states[s as usize].matched == want;
+                    if sel {
+                        count += 1;
+                        if !quiet {
+                            if flag & HFLAG != 0 {
+                                let _ = bout.write(alloc::format!("{name}:").as_bytes());
+                            }
+                            if flag & NFLAG != 0 {
+                                let _ = bout.write(alloc::format!("{lineno}: ").as_bytes());
+                            }
+                            let cut = eof && flag & HFLAG == 0;
+                            put_line(bout, data, base, lstart, &head, lp - 1, if fake { Some(size) } else { None }, cut);
+                            if flag & BFLAG != 0 {
+                                let _ = bout.flush();
+                            }
+                        }
                     }
-                    if flag & HFLAG != 0 {
-                        let _ = bout.write(alloc::format!("{name}:").as_bytes());
-                    }
-                    if flag & NFLAG != 0 {
-                        let _ = bout.write(alloc::format!("{lineno}: ").as_bytes());
-                    }
-                    let cut = eof && flag & HFLAG == 0;
-                    put_line(bout, data, base, lstart, &head, lp - 1, if fake { Some(size) } else { None }, cut);
-                    if flag & BFLAG != 0 {
+                    if !(sel && quiet) && lineno & FLSHCNT == 0 {
                         let _ = bout.flush();
                     }
+                    lstart = base + lp as u64;
+                    head = None;
+                    // The prefilter: whole lines before the next occurrence
+                    // of the bytes every selected line holds cannot be
+                    // selected; they are counted and passed over, and the
+                    // search goes on from the start of the next line in the
+                    // state any line that did not match leaves.
+                    if let Some(f) = &finder {
+                        if !g.states[s as usize].matched {
+                            unmatched = Some(s);
+                        }
+                        if let Some(lns) = unmatched {
+                            let hay = &data[lp..end];
+                            let upto = match f.find(hay) {
+                                Some(p) => &hay[..p],
+                                None => hay,
+                            };
+                            if let Some(k) = memchr::memrchr(b'\n', upto) {
+                                let n = memchr::memchr_iter(b'\n', &upto[..=k]).count() as i64;
+                                if (lineno + n) / (FLSHCNT + 1) != lineno / (FLSHCNT + 1) {
+                                    let _ = bout.flush();
+                                }
+                                lineno += n;
+                                lp += k + 1;
+                                s = lns;
+                                lstart = base + lp as u64;
+                            }
+                        }
+                    }
                 }
-                if lineno & FLSHCNT == 0 {
-                    let _ = bout.flush();
+                // The state just entered.
+                loop {
+                    let st = s as usize;
+                    match accel[st] {
+                        Accel::Step => break,
+                        Accel::Unknown(h) => {
+                            if h < HOT {
+                                accel[st] = Accel::Unknown(h + 1);
+                                break;
+                            }
+                            classify(accel, fold, g, s, iflag);
+                        }
+                        Accel::Skip(k, set, hops, far) => {
+                            let hay = &data[lp..end];
+                            let at = match k {
+                                1 => memchr::memchr(set[0], hay),
+                                2 => memchr::memchr2(set[0], set[1], hay),
+                                _ => memchr::memchr3(set[0], set[1], set[2], hay),
+                            };
+                            let jumped = at.unwrap_or(hay.len());
+                            lp += jumped;
+                            // Jumps of a few bytes cost more than steps.
+                            let (hops, far) = (hops + 1, far + jumped as u64);
+                            accel[st] = if hops >= 1024 && far < 16 * hops as u64 {
+                                Accel::Step
+                            } else {
+                                Accel::Skip(k, set, hops.min(1 << 30), far)
+                            };
+                            if at.is_none() {
+                                break 'scan;
+                            }
+                            break;
+                        }
+                    }
                 }
-                lstart = base + lp as u64;
-                head = None;
             }
         }
     }
+}
+
+/// Whether the pattern's graph carries nothing across a newline other
+/// than through the wrapping `prog` adds: no class of a pattern holds a
+/// newline, and every `^` is reached from the start of its pattern without
+/// consuming a byte. Then every newline leaves the same set of nodes,
+/// whatever came before.
+fn line_independent(g: &Grep) -> bool {
+    for (i, r) in g.res.iter().enumerate() {
+        if r.ty == Ty::Class && r.lo <= b'\n' as u32 && b'\n' as u32 <= r.hi && !g.wrapper.contains(&(i as ReId)) {
+            return false;
+        }
+    }
+    let mut seen = alloc::vec![false; g.res.len()];
+    let mut work: Vec<ReId> = g.cores.clone();
+    while let Some(r) = work.pop() {
+        if r == NIL || seen[r as usize] {
+            continue;
+        }
+        seen[r as usize] = true;
+        let x = &g.res[r as usize];
+        match x.ty {
+            Ty::Alt | Ty::Or => {
+                work.push(x.alt);
+                work.push(x.next);
+            }
+            Ty::End => work.push(x.next),
+            _ => {}
+        }
+    }
+    g.res.iter().enumerate().all(|(i, r)| r.ty != Ty::Begin || seen[i])
 }
 
 /// Prints the line ending at `data[e]`, as much of it as 9front would have

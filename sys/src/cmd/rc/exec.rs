@@ -108,6 +108,10 @@ pub struct Shell {
     /// child for its command, handed down by `run` to the last part of
     /// each command, and cleared by `run` on entry.
     pub tail: bool,
+    /// Words are being evaluated ahead of a fork, to see whether the
+    /// child would only exec (see [`crate::havefork`]): an error must
+    /// leave no trace, as the child will meet it again and report it.
+    pub probe: bool,
 }
 
 impl Shell {
@@ -129,6 +133,7 @@ impl Shell {
             argv0: argv0.as_bytes().to_vec(),
             interrupted: false,
             tail: false,
+            probe: false,
         }
     }
 
@@ -136,7 +141,7 @@ impl Shell {
 
     /// exec.c's `setstatus`.
     pub fn setstatus(&mut self, s: &[u8]) {
-        self.vars.set(b"status", alloc::vec![s.to_vec()]);
+        self.vars.set1(b"status", s);
     }
 
     /// exec.c's `getstatus`.
@@ -168,6 +173,9 @@ impl Shell {
 
     /// exec.c's `Xerror1`.
     pub fn error1(&mut self, s: &str) -> Unwind {
+        if self.probe {
+            return Unwind::Error;
+        }
         self.setstatus(b"error");
         let mut m = self.errprefix();
         m.extend_from_slice(b": ");
@@ -179,6 +187,9 @@ impl Shell {
 
     /// exec.c's `Xerror2`.
     pub fn error2(&mut self, s: &str, e: &str) -> Unwind {
+        if self.probe {
+            return Unwind::Error;
+        }
         self.setstatus(e.as_bytes());
         let m = [&self.errprefix()[..], b": ", s.as_bytes(), b": ", e.as_bytes(), b"\n"].concat();
         self.perr(&m);
@@ -187,6 +198,9 @@ impl Shell {
 
     /// exec.c's `Xerror3`.
     pub fn error3(&mut self, s: &str, f: &[u8], e: &str) -> Unwind {
+        if self.probe {
+            return Unwind::Error;
+        }
         self.setstatus(e.as_bytes());
         let m = [
             &self.errprefix()[..],
@@ -564,7 +578,9 @@ impl Shell {
                 let depth = self.vars.locals.len();
                 self.vars.push_local(&name[0], Vec::new());
                 for v in vals {
-                    self.vars.locals[depth].val = alloc::vec![v];
+                    let l = &mut self.vars.locals[depth];
+                    l.val = alloc::vec![v];
+                    l.changed = true;
                     if let Some(b) = body {
                         self.run(b, eflag)?;
                     }

@@ -3,7 +3,15 @@
 //! exec.c's `Xpipewait`.
 //!
 //! What differs: a child does not start a thread on 9front's `runq`; it
-//! runs the subtree and exits ([`Shell::child`]). As in 9front the right
+//! runs the subtree and exits ([`Shell::child`]). A child that would do
+//! nothing but exec a program (a command rc would fork and wait for, or
+//! the simple command of `` `{cmd} `` or of a pipeline's left side, whose
+//! words evaluate without a fork or an error) is made with libc's
+//! [`spawn`](libc::syscall::spawn), which on Linux does not copy rc's
+//! memory: the child makes the same descriptor changes (`doredir`) and
+//! tries the same files of `$path` as 9front's child, and when none
+//! execs rc forks after all, so that the child reports the failure as
+//! 9front's does. As in 9front the right
 //! side of a pipe runs in rc itself, so its assignments stay. A child's
 //! status crosses Linux as a number (see libc's `exits`), so a pipeline
 //! run in a child reports to its parent only the status of its last part
@@ -13,12 +21,41 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use libc::syscall::{self, Pid};
+use libc::syscall::{self, Fd, FdOp, Pid};
 
-use crate::exec::{RKind, Shell, R};
+use crate::exec::{Mode, RKind, Redir, Shell, R};
 use crate::rc::RType;
-use crate::tree::Tree;
+use crate::simple::{isbuiltin, makepath};
+use crate::tree::{Node, Tree};
 use crate::var::{List, Word};
+
+/// What doredir does for `r`, as [`spawn`](syscall::spawn)'s operations.
+fn redir_ops(r: &Redir, ops: &mut Vec<FdOp>) {
+    match r.kind {
+        RKind::Open => {
+            if r.from != r.to {
+                ops.push(FdOp::Dup(Fd(r.from), Fd(r.to)));
+                ops.push(FdOp::Close(Fd(r.from)));
+            }
+        }
+        RKind::Dup => ops.push(FdOp::Dup(Fd(r.from), Fd(r.to))),
+        RKind::Close => ops.push(FdOp::Close(Fd(r.from))),
+        RKind::None => {}
+    }
+}
+
+/// Can evaluating the word `t` fork or touch a file? (`` `{} `` and
+/// `<{}` do; globbing only reads directories.)
+fn forks(t: &Tree) -> bool {
+    match &t.node {
+        Node::Word { .. } => false,
+        Node::Dollar(c) | Node::Quote(c) | Node::Count(c) => forks(c),
+        Node::Sub(c, l) => forks(c) || l.iter().any(forks),
+        Node::Caret(a, b) => forks(a) || forks(b),
+        Node::Paren(l) | Node::Arglist(l) => l.iter().any(forks),
+        _ => true,
+    }
+}
 
 impl Shell {
     /// rc's `Fork`: exports the environment and forks.
@@ -38,6 +75,50 @@ impl Shell {
             let _: R<()> = self.run(t, eflag);
         }
         self.exit()
+    }
+
+    /// The arguments of `t` when a child forked to run it would do
+    /// nothing but exec a program: `t` is a simple command (in braces)
+    /// whose words evaluate here without a fork or an error, naming
+    /// neither a function nor a builtin, and no flag asks the child to
+    /// print (`-x`, `-r`).
+    fn only_execs(&mut self, mut t: &Tree) -> Option<List> {
+        while let Node::Brace(Some(c)) = &t.node {
+            t = c;
+        }
+        let Node::Simple(c) = &t.node else { return None };
+        if self.flags.set(b'x') || self.flags.set(b'r') || forks(c) {
+            return None;
+        }
+        self.probe = true;
+        let a = self.words(c, Mode::Glob);
+        self.probe = false;
+        let a = a.ok()?;
+        let name = a.first()?;
+        if name == b"builtin" || isbuiltin(name) || self.vars.func(name).is_some() {
+            return None;
+        }
+        Some(a)
+    }
+
+    /// Starts a child that makes the descriptor changes `pre`, those of
+    /// the redirection stack, then `post`, and execs `a` as
+    /// [`Shell::execexec`] would; `None` when no file of `$path` execs
+    /// (or the system refuses), and nothing has happened.
+    pub fn spawnexec(&mut self, a: &[Word], pre: &[FdOp], post: &[Redir]) -> Option<i32> {
+        self.updenv();
+        let mut ops: Vec<FdOp> = pre.to_vec();
+        for r in self.redir.iter().chain(post) {
+            redir_ops(r, &mut ops);
+        }
+        let s = |w: &[u8]| String::from_utf8_lossy(w).into_owned();
+        let files: Vec<String> = self.searchpath(&a[0], b"path").iter().map(|d| s(&makepath(d, &a[0]))).collect();
+        let files: Vec<&str> = files.iter().map(|f| f.as_str()).collect();
+        let args: Vec<String> = a.iter().map(|w| s(w)).collect();
+        let argv: Vec<&str> = args.iter().map(|x| x.as_str()).collect();
+        let pid = syscall::spawn(&ops, &files, &argv).ok()?;
+        self.waitpids.push(pid.0);
+        Some(pid.0)
     }
 
     /// havefork.c's `Xasync`: `cmd &`.
@@ -95,17 +176,29 @@ impl Shell {
             Ok(p) => p,
             Err(e) => return Err(self.error2("can't get pipe", &e.0)),
         };
-        let pid = match self.fork() {
-            Err(e) => return Err(self.error2("try again", &e)),
-            Ok(None) => {
-                let _ = syscall::close(prd);
-                self.startredir = self.redir.len();
-                self.pushredir(RKind::Open, pwr.0, lfd);
-                self.child(left, eflag)
+        let spawned = match left.and_then(|l| self.only_execs(l)) {
+            Some(a) => {
+                let w = Redir { kind: RKind::Open, from: pwr.0, to: lfd };
+                self.spawnexec(&a, &[FdOp::Close(prd)], &[w])
             }
-            Ok(Some(pid)) => pid.0,
+            None => None,
         };
-        self.waitpids.push(pid);
+        let pid = match spawned {
+            Some(pid) => pid,
+            None => match self.fork() {
+                Err(e) => return Err(self.error2("try again", &e)),
+                Ok(None) => {
+                    let _ = syscall::close(prd);
+                    self.startredir = self.redir.len();
+                    self.pushredir(RKind::Open, pwr.0, lfd);
+                    self.child(left, eflag)
+                }
+                Ok(Some(pid)) => {
+                    self.waitpids.push(pid.0);
+                    pid.0
+                }
+            },
+        };
         let _ = syscall::close(pwr);
         self.pipewait.push((pid, None));
         let saved = self.startredir;
@@ -149,20 +242,32 @@ impl Shell {
             Ok(p) => p,
             Err(e) => return Err(self.error2("can't make pipe", &e.0)),
         };
-        let pid = match self.fork() {
-            Err(e) => {
-                let _ = syscall::close(prd);
-                let _ = syscall::close(pwr);
-                return Err(self.error2("try again", &e));
+        let spawned = match self.only_execs(cmd) {
+            Some(a) => {
+                let w = Redir { kind: RKind::Open, from: pwr.0, to: 1 };
+                self.spawnexec(&a, &[FdOp::Close(prd)], &[w])
             }
-            Ok(None) => {
-                let _ = syscall::close(prd);
-                self.pushredir(RKind::Open, pwr.0, 1);
-                self.child(Some(cmd), false)
-            }
-            Ok(Some(pid)) => pid.0,
+            None => None,
         };
-        self.waitpids.push(pid);
+        let pid = match spawned {
+            Some(pid) => pid,
+            None => match self.fork() {
+                Err(e) => {
+                    let _ = syscall::close(prd);
+                    let _ = syscall::close(pwr);
+                    return Err(self.error2("try again", &e));
+                }
+                Ok(None) => {
+                    let _ = syscall::close(prd);
+                    self.pushredir(RKind::Open, pwr.0, 1);
+                    self.child(Some(cmd), false)
+                }
+                Ok(Some(pid)) => {
+                    self.waitpids.push(pid.0);
+                    pid.0
+                }
+            },
+        };
         let _ = syscall::close(pwr);
         let mut data = Vec::new();
         let mut buf = [0u8; 8192];
@@ -208,6 +313,9 @@ impl Shell {
 
     /// havefork.c's `execforkexec`.
     pub fn forkexec(&mut self, a: &[Word]) -> Result<i32, String> {
+        if let Some(pid) = self.spawnexec(a, &[], &[]) {
+            return Ok(pid);
+        }
         match self.fork()? {
             None => {
                 self.waitpids.clear();

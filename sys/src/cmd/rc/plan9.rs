@@ -158,7 +158,7 @@ impl Shell {
     /// plan9.c's `Updenv`: exports what changed.
     pub fn updenv(&mut self) {
         let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for (name, v) in self.vars.globals.iter_mut() {
+        for (name, v) in self.vars.globals_mut() {
             if v.changed {
                 v.changed = false;
                 out.push((name.clone(), join_env(&v.val)));
@@ -181,9 +181,14 @@ impl Shell {
                 out.push((f, text));
             }
         }
-        // the locals visible now, outermost first
-        for l in &self.vars.locals[self.vars.base..] {
-            out.push((l.name.clone(), join_env(&l.val)));
+        // the locals visible now that changed, outermost first
+        // (updenvlocal)
+        let base = self.vars.base.min(self.vars.locals.len());
+        for l in &mut self.vars.locals[base..] {
+            if l.changed {
+                l.changed = false;
+                out.push((l.name.clone(), join_env(&l.val)));
+            }
         }
         for (n, v) in out {
             let name = s(&n);

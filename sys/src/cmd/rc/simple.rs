@@ -409,7 +409,7 @@ impl Shell {
             self.line = line;
         }
         // what finit defined came from the environment: nothing to export
-        for v in self.vars.globals.values_mut() {
+        for (_, v) in self.vars.globals_mut() {
             v.fnchanged = false;
         }
         Ok(())

@@ -53,7 +53,7 @@ fn conversions_match_9base() {
 #[test]
 fn errors() {
     // ascii.c's value(): a byte that is no digit is fatal, status "bad".
-    for args in [&["41", "zz"][..], &["-c", "1", "--", "2"], &["-d", "1f"]] {
+    for args in [&["41", "zz"][..], &["-c", "1", "--", "2"], &["-d", "13", "1f"]] {
         same_as_9base("ascii", args, b"");
         let r = run(&planten("ascii"), args, b"");
         assert!(r.stderr.ends_with(": bad input char z\n") || r.stderr.ends_with(": bad input char -\n") || r.stderr.ends_with(": bad input char f\n"), "{}", r.stderr);

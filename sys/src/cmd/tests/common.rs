@@ -76,6 +76,8 @@ pub fn planten(name: &str) -> PathBuf {
         "date" => env!("CARGO_BIN_EXE_date"),
         "unicode" => env!("CARGO_BIN_EXE_unicode"),
         "ascii" => env!("CARGO_BIN_EXE_ascii"),
+        "split" => env!("CARGO_BIN_EXE_split"),
+        "join" => env!("CARGO_BIN_EXE_join"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

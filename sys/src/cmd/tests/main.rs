@@ -36,3 +36,5 @@ mod sort;
 mod date;
 mod unicode;
 mod ascii;
+mod split;
+mod join;

@@ -32,6 +32,7 @@ pub mod dir;
 pub mod note;
 pub mod net;
 pub mod proc;
+pub mod spawn;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -478,9 +479,16 @@ pub fn exec(name: &str, argv: &[&str]) -> Error {
     // SAFETY: `c` and every string in `ptrs` (NULL-terminated) outlive the
     // call; execv returns only on failure.
     unsafe { lx::execv(c.as_ptr(), ptrs.as_ptr()) };
-    if errno() == lx::ENOEXEC {
+    execerr(name, errno())
+}
+
+/// The error of a failed exec of `name` with errno `e`.
+pub fn execerr(name: &str, e: i32) -> Error {
+    if e == lx::ENOEXEC {
         return Error(format!("exec header invalid: {}", quote(name)));
     }
+    // SAFETY: setting the calling thread's errno, which nameerr reads.
+    unsafe { *lx::__errno_location() = e };
     nameerr(name)
 }
 

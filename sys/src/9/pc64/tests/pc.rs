@@ -6,9 +6,17 @@
 //! tests are compiled here, with std, by path. Run with
 //! `cargo test -p pc64`.
 
+extern crate alloc;
+
 #[path = "../../pc/bootargs.rs"]
 #[allow(dead_code)]
 mod bootargs;
+#[path = "../../pc/archacpi.rs"]
+#[allow(dead_code)]
+mod archacpi;
+#[path = "../../pc/devrtc.rs"]
+#[allow(dead_code)]
+mod devrtc;
 #[path = "../../pc/memory.rs"]
 #[allow(dead_code)]
 mod memory;

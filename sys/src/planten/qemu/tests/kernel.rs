@@ -335,3 +335,78 @@ fn address_space_demand_zero_and_copy_on_write() {
     // One processor: a read maps read-only, the write faults again.
     assert_eq!(faults, vec![129, 65]);
 }
+
+#[test]
+fn time_of_day_from_the_cmos_clock() {
+    // devrtc.c's rtctime (QEMU's clock follows the host's UTC) and
+    // tod.c's todget/seconds.
+    let mut g = bootn("tod", 1);
+    let c = g
+        .expect_re(r"ktest tod: rtc (\d+) seconds (\d+) todget advanced (\d+) ms in 200 ms")
+        .unwrap();
+    let host = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let rtc: u64 = c[1].parse().unwrap();
+    assert!(rtc.abs_diff(host) <= 5, "guest clock {rtc}, host {host}");
+    assert!(c[2].parse::<u64>().unwrap().abs_diff(rtc) <= 2);
+    g.expect("ktest tod: ok").unwrap();
+    g.expect_poweroff().unwrap();
+}
+
+#[test]
+fn random_generator_is_seeded_and_varies() {
+    // random.c: seeded from timer jitter, so two boots give different
+    // bytes; each read its own key stream.
+    let mut firsts = Vec::new();
+    for n in [1u32, 4] {
+        let mut g = bootn("random", n);
+        let c = g
+            .expect_re(r"ktest random: seeded in (\d+) ticks, (\d+) of 4096 bits set, first bytes ([0-9a-f]{8})")
+            .unwrap();
+        firsts.push(c[3].clone());
+        g.expect("ktest random: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+    assert_ne!(firsts[0], firsts[1], "two boots, the same random bytes");
+}
+
+#[test]
+fn console_input_by_interrupt() {
+    // uarti8250.c: the receive interrupt (IRQ 4, routed through the I/O
+    // APIC with four processors, the i8259 with *acpi=0) puts bytes in
+    // the input queue a process reads.
+    for (smp, extra) in [(4u32, ""), (1, " *acpi=0")] {
+        let mut g = Guest::boot(&Options {
+            append: format!("ktest=uart{extra}"),
+            smp,
+            timeout: Duration::from_secs(60),
+            ..Options::default()
+        })
+        .unwrap();
+        g.expect("ktest uart: ready").unwrap();
+        g.send("hello, planten\n").unwrap();
+        let c = g
+            .expect_re(r#"ktest uart: read "hello, planten" \((\d+) bytes by interrupt\)"#)
+            .unwrap();
+        assert!(c[1].parse::<u32>().unwrap() >= 15);
+        g.expect("ktest uart: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn fpu_state_is_per_process() {
+    // fpu.c: a new process starts with fpinit's state (control word
+    // 0x0232, MXCSR 0x1900) and keeps its own across switches.
+    for n in [1u32, 4] {
+        let mut g = bootn("fpu", n);
+        let c = g
+            .expect_re(r"ktest fpu: (\d+) processes, (\d+) started wrong, (\d+) lost their MXCSR")
+            .unwrap();
+        assert_eq!((&c[2][..], &c[3][..]), ("0", "0"));
+        g.expect("ktest fpu: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
