@@ -24,6 +24,7 @@ pub mod brdline;
 pub mod brdstr;
 pub mod bread;
 pub mod boffset;
+pub mod bseek;
 pub mod bputc;
 pub mod bputrune;
 pub mod bwrite;

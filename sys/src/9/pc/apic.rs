@@ -227,7 +227,10 @@ pub fn lapiconline(nmach: usize) {
         LAPICTIMER,
         LAPICCLKIN | LAPICPERIODIC | (VECTORPIC as u32 + IRQTIMER as u32),
     );
-    lapicw(LAPICTDCR, LAPICTDXTAB[TIMERTDX.load(Ordering::Relaxed) as usize]);
+    lapicw(
+        LAPICTDCR,
+        LAPICTDXTAB[TIMERTDX.load(Ordering::Relaxed) as usize],
+    );
     lapicw(LAPICTPR, 0);
     ACTIVE.store(true, Ordering::Release);
 }
@@ -238,7 +241,10 @@ pub fn lapicstartap(apicno: u32, v: u64) {
     lapicw(LAPICICRHI, crhi);
     lapicw(LAPICICRLO, LAPICFIELD | APICLEVEL | LAPICASSERT | APICINIT);
     crate::clock::microdelay(200);
-    lapicw(LAPICICRLO, LAPICFIELD | APICLEVEL | LAPICDEASSERT | APICINIT);
+    lapicw(
+        LAPICICRLO,
+        LAPICFIELD | APICLEVEL | LAPICDEASSERT | APICINIT,
+    );
     crate::clock::delay(10);
     for _ in 0..2 {
         lapicw(LAPICICRHI, crhi);

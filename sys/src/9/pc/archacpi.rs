@@ -151,7 +151,10 @@ fn maptable(m: &dyn Phys, pa: u64, seen: &mut Vec<u64>, tbls: &mut Vec<Tbl>) {
         return;
     }
     let sig: [u8; 4] = [t[0], t[1], t[2], t[3]];
-    tbls.push(Tbl { pa, data: t.clone() });
+    tbls.push(Tbl {
+        pa,
+        data: t.clone(),
+    });
     match &sig {
         b"RSDT" => {
             for e in t[TBLSZ..].chunks_exact(4) {
@@ -438,7 +441,14 @@ mod tests {
                 }]
             );
             // IRQ 0 arrives at GSI 2; 9 is level, active high.
-            assert_eq!(madt.isa[0], Isaintr { irq: 0, gsi: 2, flags: 0 });
+            assert_eq!(
+                madt.isa[0],
+                Isaintr {
+                    irq: 0,
+                    gsi: 2,
+                    flags: 0
+                }
+            );
             let i9 = madt.isa.iter().find(|a| a.irq == 9).unwrap();
             assert_eq!((i9.gsi, i9.flags), (9, 0x0D));
             let i4 = madt.isa.iter().find(|a| a.irq == 4).unwrap();

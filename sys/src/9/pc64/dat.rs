@@ -91,7 +91,8 @@ impl Mach {
 pub static MACH0: Mach = Mach::new(0);
 
 /// `MACHP(n)`: the Mach of each processor started.
-static MACHP: [AtomicPtr<Mach>; MAXMACH] = [const { AtomicPtr::new(core::ptr::null_mut()) }; MAXMACH];
+static MACHP: [AtomicPtr<Mach>; MAXMACH] =
+    [const { AtomicPtr::new(core::ptr::null_mut()) }; MAXMACH];
 
 /// `conf.nmach`: processors started.
 static NMACH: AtomicUsize = AtomicUsize::new(1);

@@ -119,18 +119,14 @@ pub fn fpuprocfork(parent: &crate::sched::Proc, child: &mut crate::sched::Proc) 
 pub fn fpuprocsave(p: &mut crate::sched::Proc) {
     // SAFETY: fxsave64 writes 512 bytes to a 16-aligned area (FPsave is
     // align(16)) that p owns.
-    unsafe {
-        core::arch::asm!("fxsave64 [{}]", in(reg) p.fpsave.0.as_mut_ptr(), options(nostack))
-    };
+    unsafe { core::arch::asm!("fxsave64 [{}]", in(reg) p.fpsave.0.as_mut_ptr(), options(nostack)) };
 }
 
 /// `fpuprocrestore`: load `p`'s state as it comes back.
 pub fn fpuprocrestore(p: &mut crate::sched::Proc) {
     // SAFETY: fxrstor64 reads a 16-aligned area written by fxsave64 or
     // made by FPsave::new (reserved MXCSR bits clear).
-    unsafe {
-        core::arch::asm!("fxrstor64 [{}]", in(reg) p.fpsave.0.as_ptr(), options(nostack))
-    };
+    unsafe { core::arch::asm!("fxrstor64 [{}]", in(reg) p.fpsave.0.as_ptr(), options(nostack)) };
 }
 
 /// `mathnote`'s message for x87 status word `status`.

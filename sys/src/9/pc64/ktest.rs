@@ -527,7 +527,9 @@ fn smp() -> ! {
         sched::kproc("spin", move || {
             let t0 = clock::fastticks();
             let all = (1u64 << crate::dat::nmach()) - 1;
-            while clock::fastticks() - t0 < 5 * clock::fasthz() && s.ran.load(Ordering::SeqCst) != all {
+            while clock::fastticks() - t0 < 5 * clock::fasthz()
+                && s.ran.load(Ordering::SeqCst) != all
+            {
                 let s0 = l::splhi();
                 let me = crate::dat::m().machno;
                 l::splx(s0);
@@ -710,13 +712,36 @@ fn pingpong() -> ! {
         let name = "pingpong";
         let total = 4 * NPP as u32;
         let n = waitdone(&s.done, &s.ndone, total, 60);
-        check!(name, n == total, "{} of {} processes finished in 60 s", n, total);
+        check!(
+            name,
+            n == total,
+            "{} of {} processes finished in 60 s",
+            n,
+            total
+        );
         let hits: u32 = s.pairs.iter().map(|p| p.hits.load(Ordering::SeqCst)).sum();
-        check!(name, hits == NPP as u32 * 2 * PPROUNDS, "{} ping-pongs", hits);
-        check!(name, s.bad.load(Ordering::SeqCst) == 0, "{} wrong exchanges", s.bad.load(Ordering::SeqCst));
+        check!(
+            name,
+            hits == NPP as u32 * 2 * PPROUNDS,
+            "{} ping-pongs",
+            hits
+        );
+        check!(
+            name,
+            s.bad.load(Ordering::SeqCst) == 0,
+            "{} wrong exchanges",
+            s.bad.load(Ordering::SeqCst)
+        );
         // Each side receives k<<1 | other side, for k in 0..ROUNDS.
-        let want = NPP as u64 * (2 * 2 * (PPROUNDS as u64 * (PPROUNDS as u64 - 1) / 2) + PPROUNDS as u64);
-        check!(name, s.sum.load(Ordering::SeqCst) == want, "exchange sum {} != {}", s.sum.load(Ordering::SeqCst), want);
+        let want =
+            NPP as u64 * (2 * 2 * (PPROUNDS as u64 * (PPROUNDS as u64 - 1) / 2) + PPROUNDS as u64);
+        check!(
+            name,
+            s.sum.load(Ordering::SeqCst) == want,
+            "exchange sum {} != {}",
+            s.sum.load(Ordering::SeqCst),
+            want
+        );
         // The finished processes are freed once their processors have
         // left their stacks; the random seeder (random.rs) ends too.
         let r = Rendez::default();
@@ -966,7 +991,9 @@ fn pagestress() -> ! {
             }
             let mut seed = 77 + w as u64;
             for round in 0..ROUNDS {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let n = 1 + (seed >> 40) as usize % 64;
                 let v: Vec<PageId> = (0..n)
                     .map(|_| palloc().newpage(&mut KMem, true, 0, false))
@@ -1003,8 +1030,18 @@ fn pagestress() -> ! {
             palloc().waits(),
             s.bad.load(Ordering::SeqCst)
         );
-        check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
-        check!(name, s.bad.load(Ordering::SeqCst) == 0, "pages not zeroed or overwritten");
+        check!(
+            name,
+            free1 == free0,
+            "{} pages free after, {} before",
+            free1,
+            free0
+        );
+        check!(
+            name,
+            s.bad.load(Ordering::SeqCst) == 0,
+            "pages not zeroed or overwritten"
+        );
         check!(name, palloc().waits() > 0, "newpage never waited");
         pass(name)
     });
@@ -1053,7 +1090,10 @@ fn vm() -> ! {
         let mut tab: Segtab = [None; NSEG];
         {
             let mut segs = SEGS.ilock();
-            tab[BSEG] = Some(segs.newseg(SegType::Bss as u32, UTZERO, NPG).expect("newseg"));
+            tab[BSEG] = Some(
+                segs.newseg(SegType::Bss as u32, UTZERO, NPG)
+                    .expect("newseg"),
+            );
             tab[SSEG] = Some(segs.newseg(SegType::Stack as u32, STK, 4).expect("newseg"));
         }
         setspace(Pmap::new().expect("pmap"), tab);
@@ -1073,14 +1113,37 @@ fn vm() -> ! {
         let faults = NFAULT.load(Ordering::Relaxed) - f0;
         // Each touched page is mapped user, writable (it was written).
         for i in 0..NPG {
-            let e = me().pmap.as_ref().unwrap().lookup(UTZERO + i * BY2PG).unwrap_or(0);
+            let e = me()
+                .pmap
+                .as_ref()
+                .unwrap()
+                .lookup(UTZERO + i * BY2PG)
+                .unwrap_or(0);
             let want = crate::mem::PTEVALID | crate::mem::PTEWRITE | crate::mem::PTEUSER;
             check!(name, e & want == want, "page {} pte {:#x}", i, e);
         }
-        check!(name, me().pmap.as_ref().unwrap().lookup(UTZERO + NPG * BY2PG).is_none(), "page past the bss mapped");
-        check!(name, s.bad.load(Ordering::SeqCst) == 0, "bss not zero on first touch");
+        check!(
+            name,
+            me().pmap
+                .as_ref()
+                .unwrap()
+                .lookup(UTZERO + NPG * BY2PG)
+                .is_none(),
+            "page past the bss mapped"
+        );
+        check!(
+            name,
+            s.bad.load(Ordering::SeqCst) == 0,
+            "bss not zero on first touch"
+        );
         let used = free0 - palloc().freecount();
-        check!(name, used == NPG as usize + 1, "{} pages used for {} touched", used, NPG + 1);
+        check!(
+            name,
+            used == NPG as usize + 1,
+            "{} pages used for {} touched",
+            used,
+            NPG + 1
+        );
         // fork: the child's segments share the pages copy-on-write; the
         // parent's mappings are flushed (9front's flushmmu after dupseg).
         let mut ctab: Segtab = [None; NSEG];
@@ -1143,7 +1206,12 @@ fn vm() -> ! {
                 w.write_volatile(0x3000 + i);
             }
         }
-        check!(name, s.bad.load(Ordering::SeqCst) == 0, "{} words wrong", s.bad.load(Ordering::SeqCst));
+        check!(
+            name,
+            s.bad.load(Ordering::SeqCst) == 0,
+            "{} words wrong",
+            s.bad.load(Ordering::SeqCst)
+        );
         let p = me();
         let t = p.segtab.take().unwrap();
         let s0 = l::splhi();
@@ -1169,7 +1237,13 @@ fn vm() -> ! {
             free1,
             crate::dat::nmach()
         );
-        check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
+        check!(
+            name,
+            free1 == free0,
+            "{} pages free after, {} before",
+            free1,
+            free0
+        );
         pass(name)
     });
     sched::schedinit()
@@ -1193,8 +1267,19 @@ fn tod() -> ! {
         clock::seconds(),
         d / 1_000_000
     );
-    check!(name, (190_000_000..=260_000_000).contains(&d), "todget advanced {} ns in 200 ms", d);
-    check!(name, clock::seconds().abs_diff(rtc as i64) <= 2, "seconds {} rtc {}", clock::seconds(), rtc);
+    check!(
+        name,
+        (190_000_000..=260_000_000).contains(&d),
+        "todget advanced {} ns in 200 ms",
+        d
+    );
+    check!(
+        name,
+        clock::seconds().abs_diff(rtc as i64) <= 2,
+        "seconds {} rtc {}",
+        clock::seconds(),
+        rtc
+    );
     pass(name)
 }
 
@@ -1216,7 +1301,12 @@ fn random() -> ! {
             took, ones, a[0], a[1], a[2], a[3], l
         );
         check!(name, a != b, "two reads gave the same bytes");
-        check!(name, (1800..2300).contains(&ones), "{} of 4096 bits set", ones);
+        check!(
+            name,
+            (1800..2300).contains(&ones),
+            "{} of 4096 bits set",
+            ones
+        );
         check!(name, l.iter().all(|&x| x < 1 << 31), "lrand over 31 bits");
         pass(name)
     });
@@ -1314,8 +1404,16 @@ fn fputest() -> ! {
             s.bad.load(Ordering::SeqCst),
             sched::NSWITCH.load(Ordering::Relaxed)
         );
-        check!(name, s.init.load(Ordering::SeqCst) == 0, "initial FPU state not fpinit's");
-        check!(name, s.bad.load(Ordering::SeqCst) == 0, "MXCSR lost across switches");
+        check!(
+            name,
+            s.init.load(Ordering::SeqCst) == 0,
+            "initial FPU state not fpinit's"
+        );
+        check!(
+            name,
+            s.bad.load(Ordering::SeqCst) == 0,
+            "MXCSR lost across switches"
+        );
         pass(name)
     });
     sched::schedinit()

@@ -52,7 +52,6 @@ mod clock;
 mod cons;
 mod dat;
 mod fpu;
-mod squidboy;
 mod kalloc;
 mod ktest;
 mod l;
@@ -61,6 +60,7 @@ mod mem;
 mod mmu;
 mod random;
 mod sched;
+mod squidboy;
 mod taslock;
 mod trap;
 
@@ -138,7 +138,13 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
 
     trap::trapinit0();
     xinit(&map);
-    mmu::mmuinit(map.iter().filter(|e| e.typ == memory::E820RAM).map(|e| e.top).max().unwrap_or(0));
+    mmu::mmuinit(
+        map.iter()
+            .filter(|e| e.typ == memory::E820RAM)
+            .map(|e| e.top)
+            .max()
+            .unwrap_or(0),
+    );
     i8259::i8259init();
     trap::trapinit();
     fpu::fpuinit();

@@ -90,7 +90,13 @@ fn ptalloc() -> Option<(u64, u64)> {
 /// with the given flags if `create`; `None` if one is missing (or a
 /// large page is in the way) and not created. `fresh` collects the
 /// physical addresses of tables created.
-fn mmuwalk(pml4: u64, va: u64, level: u32, create: Option<u64>, fresh: &mut Vec<u64>) -> Option<*mut u64> {
+fn mmuwalk(
+    pml4: u64,
+    va: u64,
+    level: u32,
+    create: Option<u64>,
+    fresh: &mut Vec<u64>,
+) -> Option<*mut u64> {
     let mut table = pml4;
     let mut l = 3;
     loop {
@@ -167,9 +173,7 @@ pub fn vmap(pa: u64, size: u64) -> Option<u64> {
     while p < end {
         let pte = mmuwalk(pml4, VMAP + p, 0, Some(PTEWRITE | PTEVALID), &mut fresh)?;
         // SAFETY: pte is the level-0 entry for VMAP+p, under KMAPLOCK.
-        unsafe {
-            pte.write_volatile(p | PTEWRITE | PTEVALID | PTEUNCACHED | PTEWT | PTEGLOBAL)
-        };
+        unsafe { pte.write_volatile(p | PTEWRITE | PTEVALID | PTEUNCACHED | PTEWT | PTEGLOBAL) };
         l::invlpg(VMAP + p);
         p += BY2PG;
     }
@@ -420,9 +424,8 @@ pub fn userfault(addr: u64, read: bool) -> bool {
     loop {
         let r = {
             let mut segs = SEGS.ilock();
-            palloc().with(|pa| {
-                port::fault::fault(&mut segs, &tab, pa, &mut KMem, addr, read, copymode)
-            })
+            palloc()
+                .with(|pa| port::fault::fault(&mut segs, &tab, pa, &mut KMem, addr, read, copymode))
         };
         match r {
             Ok(fix) => {

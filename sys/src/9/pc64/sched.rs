@@ -287,8 +287,10 @@ pub fn schedinit() -> ! {
             (*p).mach.store(mm.machno + 1, Ordering::Relaxed);
             (*p).state = Procstate::Running;
             mm.up.store(p, Ordering::Relaxed);
-            mm.schedticks
-                .store(mm.ticks.load(Ordering::Relaxed) + HZ / 10, Ordering::Relaxed);
+            mm.schedticks.store(
+                mm.ticks.load(Ordering::Relaxed) + HZ / 10,
+                Ordering::Relaxed,
+            );
             crate::mmu::mmuswitch(&*p);
             NSWITCH.fetch_add(1, Ordering::Relaxed);
             l::switchlabel(mm.sched.get(), &(*p).sched);

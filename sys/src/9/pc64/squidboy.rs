@@ -105,7 +105,12 @@ extern "C" fn squidboy(mach: &'static Mach) -> ! {
     crate::apic::lapicinit(0);
     let id = crate::apic::lapicid();
     if id != mach.apicno.load(Ordering::Relaxed) {
-        print!("cpu{}: apic id {} not {}\n", mach.machno, id, mach.apicno.load(Ordering::Relaxed));
+        print!(
+            "cpu{}: apic id {} not {}\n",
+            mach.machno,
+            id,
+            mach.apicno.load(Ordering::Relaxed)
+        );
         mach.apicno.store(id, Ordering::Relaxed);
     }
     crate::apic::lapiconline(NMACHHINT.load(Ordering::Relaxed));

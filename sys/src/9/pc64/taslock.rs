@@ -19,7 +19,6 @@ use port::taslock::Lock;
 
 use crate::l;
 
-
 /// A value under an interrupt-safe spin lock.
 pub struct ILock<T> {
     l: Lock,

@@ -104,7 +104,10 @@ pub fn fixfault(
         SegType::Fixed | SegType::Sticky => {}
     }
     let old = *s.map.get(&idx).ok_or(Fault::Nopage)?;
-    if matches!(s.typ(), SegType::Bss | SegType::Shared | SegType::Stack | SegType::Data) {
+    if matches!(
+        s.typ(),
+        SegType::Bss | SegType::Shared | SegType::Stack | SegType::Data
+    ) {
         if read && !copymode && sref == 1 {
             palloc.page_mut(old).modref |= PG_REF;
             return Ok(Fix {
@@ -115,7 +118,9 @@ pub fn fixfault(
         }
         let pg = palloc.page(old);
         if pg.r#ref > 1 || pg.image.is_some() {
-            let new = palloc.newpage(mem, false, addr, false).ok_or(Fault::Nomem)?;
+            let new = palloc
+                .newpage(mem, false, addr, false)
+                .ok_or(Fault::Nomem)?;
             palloc.copypage(mem, old, new);
             palloc.putpage(old);
             s.map.insert(idx, new);
@@ -151,7 +156,10 @@ mod tests {
         tab[TSEG] = Some(segs.newseg(SegType::Text as u32 | SG_RONLY, U, 1).unwrap());
         tab[DSEG] = Some(segs.newseg(SegType::Data as u32, U + 0x1000, 1).unwrap());
         tab[BSEG] = Some(segs.newseg(SegType::Bss as u32, U + 0x2000, 4).unwrap());
-        tab[SSEG] = Some(segs.newseg(SegType::Stack as u32, 0x7fff_0000_0000, 2).unwrap());
+        tab[SSEG] = Some(
+            segs.newseg(SegType::Stack as u32, 0x7fff_0000_0000, 2)
+                .unwrap(),
+        );
         World {
             m: Mem::default(),
             pa: Palloc::new(&[(0x100_0000, 32)]),
@@ -162,7 +170,15 @@ mod tests {
 
     impl World {
         fn f(&mut self, addr: u64, read: bool) -> Result<Fix, Fault> {
-            fault(&mut self.segs, &self.tab, &mut self.pa, &mut self.m, addr, read, false)
+            fault(
+                &mut self.segs,
+                &self.tab,
+                &mut self.pa,
+                &mut self.m,
+                addr,
+                read,
+                false,
+            )
         }
     }
 
@@ -171,7 +187,14 @@ mod tests {
         let mut w = world();
         w.m.put(0x100_0000, 0, 0x55); // stale contents of the first page
         let fx = w.f(U + 0x2010, false).unwrap();
-        assert_eq!(fx, Fix { va: U + 0x2000, pa: 0x100_0000, write: true });
+        assert_eq!(
+            fx,
+            Fix {
+                va: U + 0x2000,
+                pa: 0x100_0000,
+                write: true
+            }
+        );
         assert!(w.m.get(fx.pa).iter().all(|&b| b == 0), "zero filled");
         // The same page again: no new page.
         let again = w.f(U + 0x2ff0, false).unwrap();
@@ -181,7 +204,10 @@ mod tests {
         // segment unshared and copymode off, mapped read-only.
         let r = w.f(U + 0x3000, true).unwrap();
         assert!(!r.write);
-        assert_eq!(w.pa.page(w.segs.get(w.tab[BSEG].unwrap()).map[&1]).modref & PG_MOD, 0);
+        assert_eq!(
+            w.pa.page(w.segs.get(w.tab[BSEG].unwrap()).map[&1]).modref & PG_MOD,
+            0
+        );
     }
 
     #[test]
@@ -189,7 +215,11 @@ mod tests {
         let mut w = world();
         assert_eq!(w.f(U + 0x100_0000, true), Err(Fault::Noseg));
         assert_eq!(w.f(U, false), Err(Fault::Ronly), "text is read-only");
-        assert_eq!(w.f(U, true), Err(Fault::Nopage), "no image to load text from");
+        assert_eq!(
+            w.f(U, true),
+            Err(Fault::Nopage),
+            "no image to load text from"
+        );
         // Out of pages: Nomem, and nothing is left half done.
         let mut w = world();
         w.pa = Palloc::new(&[(0, 0)]);
@@ -210,10 +240,28 @@ mod tests {
         let p = w.segs.get(b).map[&0];
         assert_eq!(w.pa.page(p).r#ref, 2);
         // A read by the child maps the shared page read-only.
-        let r = fault(&mut w.segs, &ctab, &mut w.pa, &mut w.m, U + 0x2000, true, false).unwrap();
+        let r = fault(
+            &mut w.segs,
+            &ctab,
+            &mut w.pa,
+            &mut w.m,
+            U + 0x2000,
+            true,
+            false,
+        )
+        .unwrap();
         assert_eq!((r.pa, r.write), (parent.pa, false));
         // A write by the child copies it.
-        let cw = fault(&mut w.segs, &ctab, &mut w.pa, &mut w.m, U + 0x2000, false, false).unwrap();
+        let cw = fault(
+            &mut w.segs,
+            &ctab,
+            &mut w.pa,
+            &mut w.m,
+            U + 0x2000,
+            false,
+            false,
+        )
+        .unwrap();
         assert!(cw.write);
         assert_ne!(cw.pa, parent.pa);
         assert_eq!(w.m.get(cw.pa)[7], 42, "the copy has the contents");
@@ -236,7 +284,16 @@ mod tests {
         let c = w.segs.dupseg(&mut w.pa, b, BSEG, false).unwrap();
         let mut ctab = w.tab;
         ctab[BSEG] = Some(c);
-        let r = fault(&mut w.segs, &ctab, &mut w.pa, &mut w.m, U + 0x2000, true, true).unwrap();
+        let r = fault(
+            &mut w.segs,
+            &ctab,
+            &mut w.pa,
+            &mut w.m,
+            U + 0x2000,
+            true,
+            true,
+        )
+        .unwrap();
         assert!(r.write);
         assert_ne!(r.pa, parent.pa);
     }
@@ -250,9 +307,19 @@ mod tests {
             pa: 0xfd00_0000,
             size: 0x10000,
         }];
-        let va = w.segs.segattach(&mut w.tab, &phys, 0, "fb", 0x1000_0000, 0x2000).unwrap();
+        let va = w
+            .segs
+            .segattach(&mut w.tab, &phys, 0, "fb", 0x1000_0000, 0x2000)
+            .unwrap();
         let fx = w.f(va + 0x1234, false).unwrap();
-        assert_eq!(fx, Fix { va: va + 0x1000, pa: 0xfd00_1000, write: true });
+        assert_eq!(
+            fx,
+            Fix {
+                va: va + 0x1000,
+                pa: 0xfd00_1000,
+                write: true
+            }
+        );
         assert_eq!(w.pa.freecount(), 32, "no page used");
     }
 }

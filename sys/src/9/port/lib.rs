@@ -17,18 +17,25 @@ pub mod alarm;
 #[path = "alloc.rs"]
 pub mod malloc;
 pub mod allocb;
+pub mod chan;
+pub mod dev;
 pub mod devcons;
 pub mod error;
 pub mod fault;
 pub mod page;
+pub mod pgrp;
 pub mod portclock;
+pub mod portdat;
 pub mod portfns;
 pub mod proc;
 pub mod qio;
 pub mod qlock;
 pub mod random;
 pub mod segment;
+pub mod sysfile;
 pub mod taslock;
+#[cfg(test)]
+mod testdev;
 pub mod tod;
 pub mod xalloc;
 

@@ -554,7 +554,10 @@ mod tests {
             p.postnote();
             assert_eq!(w.join().unwrap(), Err(Error::Eintr));
             assert!(!l.writer());
-            assert!(l.canrlock().is_some(), "the interrupted writer left no queue");
+            assert!(
+                l.canrlock().is_some(),
+                "the interrupted writer left no queue"
+            );
             drop(r);
             assert!(l.wlock().is_ok());
         }

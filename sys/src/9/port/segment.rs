@@ -209,10 +209,20 @@ impl Segs {
 
     /// `dupseg` of slot `segno` of a process for a child (`share`: the
     /// child shares data and bss, as rfork(RFMEM)).
-    pub fn dupseg(&mut self, palloc: &mut Palloc, id: SegId, segno: usize, share: bool) -> Result<SegId> {
+    pub fn dupseg(
+        &mut self,
+        palloc: &mut Palloc,
+        id: SegId,
+        segno: usize,
+        share: bool,
+    ) -> Result<SegId> {
         let s = self.get(id).clone();
         let same = match s.typ() {
-            SegType::Text | SegType::Shared | SegType::Physical | SegType::Fixed | SegType::Sticky => true,
+            SegType::Text
+            | SegType::Shared
+            | SegType::Physical
+            | SegType::Fixed
+            | SegType::Sticky => true,
             SegType::Stack => false,
             SegType::Bss | SegType::Data => share,
         };
@@ -269,7 +279,13 @@ impl Segs {
     /// `ibrk`: move the end of slot `segno` to `addr` (rounded up to a
     /// page); `addr` 0 asks for the base. Shrinking frees the pages
     /// beyond; a segment shared with others cannot shrink (`Einuse`).
-    pub fn ibrk(&mut self, palloc: &mut Palloc, tab: &Segtab, addr: u64, segno: usize) -> Result<u64> {
+    pub fn ibrk(
+        &mut self,
+        palloc: &mut Palloc,
+        tab: &Segtab,
+        addr: u64,
+        segno: usize,
+    ) -> Result<u64> {
         let id = tab.get(segno).copied().flatten().ok_or(Error::Ebadarg)?;
         let s = self.get(id);
         if addr == 0 {
@@ -394,10 +410,14 @@ mod tests {
         let mut s = Segs::new();
         let id = s.newseg(SegType::Bss as u32, UTZERO, 16).unwrap();
         let g = s.get(id);
-        assert_eq!((g.base, g.top, g.size, g.r#ref), (UTZERO, UTZERO + 16 * 4096, 16, 1));
+        assert_eq!(
+            (g.base, g.top, g.size, g.r#ref),
+            (UTZERO, UTZERO + 16 * 4096, 16, 1)
+        );
         assert_eq!(g.typ(), SegType::Bss);
         assert_eq!(
-            s.newseg(SegType::Bss as u32, 0, SEGMAPSIZE * PTEPERTAB + 1).unwrap_err(),
+            s.newseg(SegType::Bss as u32, 0, SEGMAPSIZE * PTEPERTAB + 1)
+                .unwrap_err(),
             Error::Enovmem
         );
     }
@@ -408,7 +428,9 @@ mod tests {
         let mut pa = Palloc::new(&[(0, 64)]);
         let mut s = Segs::new();
         let bss = s.newseg(SegType::Bss as u32, UTZERO, 8).unwrap();
-        let text = s.newseg(SegType::Text as u32 | SG_RONLY, 0x1000, 1).unwrap();
+        let text = s
+            .newseg(SegType::Text as u32 | SG_RONLY, 0x1000, 1)
+            .unwrap();
         let stk = s.newseg(SegType::Stack as u32, 0x7000_0000, 4).unwrap();
         let p0 = touch(&mut s, &mut pa, &mut m, bss, 0);
         let p3 = touch(&mut s, &mut pa, &mut m, bss, 3);
@@ -448,7 +470,9 @@ mod tests {
         let mut tab: Segtab = [None; NSEG];
         let d = s.newseg(SegType::Data as u32, UTZERO, 2).unwrap();
         let b = s.newseg(SegType::Bss as u32, UTZERO + 2 * 4096, 2).unwrap();
-        let st = s.newseg(SegType::Stack as u32, UTZERO + 0x10_0000, 1).unwrap();
+        let st = s
+            .newseg(SegType::Stack as u32, UTZERO + 0x10_0000, 1)
+            .unwrap();
         tab[DSEG] = Some(d);
         tab[BSEG] = Some(b);
         tab[SSEG] = Some(st);
@@ -460,7 +484,10 @@ mod tests {
         touch(&mut s, &mut pa, &mut m, b, 4);
         touch(&mut s, &mut pa, &mut m, b, 0);
         // Into the stack: Esoverlap.
-        assert_eq!(s.ibrk(&mut pa, &tab, UTZERO + 0x10_0001, BSEG), Err(Error::Esoverlap));
+        assert_eq!(
+            s.ibrk(&mut pa, &tab, UTZERO + 0x10_0001, BSEG),
+            Err(Error::Esoverlap)
+        );
         // Below the data: Enovmem; between data and bss base: the base.
         assert_eq!(s.ibrk(&mut pa, &tab, UTZERO - 1, BSEG), Err(Error::Enovmem));
         assert_eq!(s.ibrk(&mut pa, &tab, UTZERO + 1, BSEG), Ok(0));
@@ -469,7 +496,10 @@ mod tests {
         // A shared segment cannot shrink.
         s.incref(b);
         s.ibrk(&mut pa, &tab, UTZERO + 4 * 4096, BSEG).unwrap();
-        assert_eq!(s.ibrk(&mut pa, &tab, UTZERO + 3 * 4096, BSEG), Err(Error::Einuse));
+        assert_eq!(
+            s.ibrk(&mut pa, &tab, UTZERO + 3 * 4096, BSEG),
+            Err(Error::Einuse)
+        );
         assert_eq!(s.ibrk(&mut pa, &tab, 1, LSEG), Err(Error::Ebadarg));
     }
 
@@ -487,15 +517,26 @@ mod tests {
             .newseg(SegType::Stack as u32, USTKTOP - 16 * 1024 * 1024, 4096)
             .unwrap();
         tab[SSEG] = Some(stk);
-        assert_eq!(s.segattach(&mut tab, &phys, 0, "shared", USTKTOP, 4096), Err(Error::Ebadarg));
-        assert_eq!(s.segattach(&mut tab, &phys, 0, "none", 0x1000_0000, 4096), Err(Error::Ebadarg));
-        assert_eq!(s.segattach(&mut tab, &phys, 0, "shared", 0x1000_0000, 0), Err(Error::Ebadarg));
+        assert_eq!(
+            s.segattach(&mut tab, &phys, 0, "shared", USTKTOP, 4096),
+            Err(Error::Ebadarg)
+        );
+        assert_eq!(
+            s.segattach(&mut tab, &phys, 0, "none", 0x1000_0000, 4096),
+            Err(Error::Ebadarg)
+        );
+        assert_eq!(
+            s.segattach(&mut tab, &phys, 0, "shared", 0x1000_0000, 0),
+            Err(Error::Ebadarg)
+        );
         assert_eq!(
             s.segattach(&mut tab, &phys, 0, "shared", 0x1000_0000, 17 * 4096),
             Err(Error::Enovmem)
         );
         // va 0: just below the stack.
-        let va = s.segattach(&mut tab, &phys, SG_RONLY, "shared", 0, 4096).unwrap();
+        let va = s
+            .segattach(&mut tab, &phys, SG_RONLY, "shared", 0, 4096)
+            .unwrap();
         assert_eq!(va, USTKTOP - 16 * 1024 * 1024 - 4096);
         let (slot, id) = s.seg(&tab, va).unwrap();
         assert_eq!(slot, TSEG, "the first free slot");
@@ -503,9 +544,14 @@ mod tests {
         // Then below that one; overlapping an attached one fails.
         let va2 = s.segattach(&mut tab, &phys, 0, "shared", 0, 100).unwrap();
         assert_eq!(va2, va - 4096);
-        assert_eq!(s.segattach(&mut tab, &phys, 0, "shared", va2 + 5, 1), Err(Error::Esoverlap));
+        assert_eq!(
+            s.segattach(&mut tab, &phys, 0, "shared", va2 + 5, 1),
+            Err(Error::Esoverlap)
+        );
         // An unaligned va takes in the page it starts in.
-        let va3 = s.segattach(&mut tab, &phys, 0, "shared", 0x1000_0010, 4096).unwrap();
+        let va3 = s
+            .segattach(&mut tab, &phys, 0, "shared", 0x1000_0010, 4096)
+            .unwrap();
         assert_eq!(va3, 0x1000_0000);
         assert_eq!(s.get(s.seg(&tab, va3).unwrap().1).size, 2);
     }

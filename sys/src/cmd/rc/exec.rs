@@ -303,27 +303,31 @@ impl Shell {
                     alloc::vec![text.clone()]
                 }
             }
-            Node::Dollar(c) => {
-                let name = self.words(c, Mode::Deglob)?;
-                self.xdol(&name)?
-            }
+            Node::Dollar(c) => match plain_name(c) {
+                // `$name`: looked up without building the name's list
+                Some(name) if star_index(name).is_none() => self.vars.get(name).to_vec(),
+                _ => {
+                    let name = self.words(c, Mode::Deglob)?;
+                    self.xdol(&name)?
+                }
+            },
             Node::Quote(c) => {
                 let name = self.words(c, Mode::Deglob)?;
                 let v = self.xdol(&name)?;
                 alloc::vec![xqw(&v)]
             }
-            Node::Count(c) => {
-                let name = self.words(c, Mode::Deglob)?;
-                self.xcount(&name)?
-            }
+            Node::Count(c) => match plain_name(c) {
+                Some(name) if star_index(name).is_none() => {
+                    alloc::vec![alloc::format!("{}", self.vars.get(name).len()).into_bytes()]
+                }
+                _ => {
+                    let name = self.words(c, Mode::Deglob)?;
+                    self.xcount(&name)?
+                }
+            },
             Node::Sub(c, subs) => {
                 let name = self.words(c, Mode::Deglob)?;
-                let mut s = Vec::new();
-                for w in subs.iter().rev() {
-                    let mut x = self.words(w, Mode::Deglob)?;
-                    x.extend(s);
-                    s = x;
-                }
+                let s = self.wordlist(subs, Mode::Deglob)?;
                 self.xsub(&name, &s)?
             }
             Node::Caret(a, b) => {
@@ -341,15 +345,7 @@ impl Shell {
                 };
                 self.xbackq(&split, cmd)?
             }
-            Node::Paren(l) | Node::Arglist(l) => {
-                let mut out: List = Vec::new();
-                for w in l.iter().rev() {
-                    let mut x = self.words(w, mode)?;
-                    x.extend(out);
-                    out = x;
-                }
-                out
-            }
+            Node::Paren(l) | Node::Arglist(l) => self.wordlist(l, mode)?,
             Node::PipeFd { rtype, cmd, .. } => alloc::vec![self.xpipefd(*rtype, cmd)?],
             _ => {
                 // A command where a word was expected cannot come from
@@ -365,6 +361,22 @@ impl Shell {
             v = g;
         }
         Ok(v)
+    }
+
+    /// The values of the word nodes `l` in order, evaluated right to
+    /// left as code.c emits an argument list.
+    pub fn wordlist(&mut self, l: &[Tree], mode: Mode) -> R<List> {
+        if let [w] = l {
+            return self.words(w, mode);
+        }
+        // each value reversed onto `out`, then the whole turned round
+        let mut out: List = Vec::new();
+        for w in l.iter().rev() {
+            let x = self.words(w, mode)?;
+            out.extend(x.into_iter().rev());
+        }
+        out.reverse();
+        Ok(out)
     }
 
     /// exec.c's `Xdol`.
@@ -445,6 +457,14 @@ impl Shell {
         }
         if lc != 1 && rc != 1 && lc != rc {
             return Err(self.error1("mismatched list lengths in concatenation"));
+        }
+        if rc == 1 || lc == rc {
+            // each word of `l` grows in place
+            let mut l = l;
+            for (i, w) in l.iter_mut().enumerate() {
+                w.extend_from_slice(&r[if rc == 1 { 0 } else { i }]);
+            }
+            return Ok(l);
         }
         let n = lc.max(rc);
         let mut out = Vec::with_capacity(n);
@@ -560,15 +580,7 @@ impl Shell {
             },
             Node::For { var, list, body } => {
                 let vals = match list {
-                    Some(l) => {
-                        let mut out: List = Vec::new();
-                        for w in l.iter().rev() {
-                            let mut x = self.words(w, Mode::Glob)?;
-                            x.extend(out);
-                            out = x;
-                        }
-                        out
-                    }
+                    Some(l) => self.wordlist(l, Mode::Glob)?,
                     None => self.vars.get(b"*").to_vec(),
                 };
                 let name = self.words(var, Mode::Deglob)?;
@@ -579,7 +591,8 @@ impl Shell {
                 self.vars.push_local(&name[0], Vec::new());
                 for v in vals {
                     let l = &mut self.vars.locals[depth];
-                    l.val = alloc::vec![v];
+                    l.val.clear();
+                    l.val.push(v);
                     l.changed = true;
                     if let Some(b) = body {
                         self.run(b, eflag)?;
@@ -590,26 +603,28 @@ impl Shell {
             }
             Node::Switch(subj, body) => self.xswitch(subj, body, eflag)?,
             Node::Twiddle(subj, pats) => {
-                let mut p: List = Vec::new();
-                for w in pats.iter().rev() {
-                    let mut x = self.words(w, Mode::Pattern)?;
-                    x.extend(p);
-                    p = x;
-                }
-                let s = xqw(&self.words(subj, Mode::Glob)?);
-                let hit = p.iter().any(|p| crate::glob::matches(&s, p, 0));
+                // patterns that are words as written need no evaluating
+                // (and evaluating them could have no effect)
+                let p = match literal_words(pats) {
+                    true => None,
+                    false => Some(self.wordlist(pats, Mode::Pattern)?),
+                };
+                let mut sv = self.words(subj, Mode::Glob)?;
+                let s = match sv.len() {
+                    1 => sv.pop().unwrap_or_default(),
+                    _ => xqw(&sv),
+                };
+                let hit = match &p {
+                    Some(p) => p.iter().any(|p| crate::glob::matches(&s, p, 0)),
+                    None => pats.iter().any(|w| crate::glob::matches(&s, word_text(w), 0)),
+                };
                 self.setstatus(if hit { b"" } else { b"no match" });
                 if eflag {
                     self.xeflag();
                 }
             }
             Node::Fn(names, body) => {
-                let mut n: List = Vec::new();
-                for w in names.iter().rev() {
-                    let mut x = self.words(w, Mode::Deglob)?;
-                    x.extend(n);
-                    n = x;
-                }
+                let n = self.wordlist(names, Mode::Deglob)?;
                 match body {
                     Some(b) => {
                         let f = crate::var::Func {
@@ -744,7 +759,11 @@ impl Shell {
 
     /// code.c's `codeswitch` with exec.c's `Xcase`.
     fn xswitch(&mut self, subj: &Tree, body: &Tree, eflag: bool) -> R<()> {
-        let s = xqw(&self.words(subj, Mode::Glob)?);
+        let mut sv = self.words(subj, Mode::Glob)?;
+        let s = match sv.len() {
+            1 => sv.pop().unwrap_or_default(),
+            _ => xqw(&sv),
+        };
         let mut items = Vec::new();
         if let Node::Brace(Some(b)) = &body.node {
             flatten(b, &mut items);
@@ -755,14 +774,14 @@ impl Shell {
                 i += 1;
                 continue;
             };
-            let mut p: List = Vec::new();
-            for w in pats.iter().rev() {
-                let mut x = self.words(w, Mode::Pattern)?;
-                x.extend(p);
-                p = x;
-            }
+            let hit = if literal_words(pats) {
+                pats.iter().any(|w| crate::glob::matches(&s, word_text(w), 0))
+            } else {
+                let p = self.wordlist(pats, Mode::Pattern)?;
+                p.iter().any(|p| crate::glob::matches(&s, p, 0))
+            };
             i += 1;
-            if p.iter().any(|p| crate::glob::matches(&s, p, 0)) {
+            if hit {
                 while i < items.len() && case_words(items[i]).is_none() {
                     self.run(items[i], eflag)?;
                     i += 1;
@@ -833,6 +852,29 @@ impl Shell {
             alloc::format!(" pid {} {}\n", syscall::getpid().0, crate::pfnc::xname(t)).as_bytes(),
         );
         self.perr(&m);
+    }
+}
+
+/// The name in `$name` when it is a word without glob marks (so that
+/// its value is the text itself).
+fn plain_name(t: &Tree) -> Option<&[u8]> {
+    match &t.node {
+        Node::Word { text, .. } if t.glob == Glob::None && !text.contains(&crate::rc::GLOB) => Some(text),
+        _ => None,
+    }
+}
+
+/// Are the nodes `l` all words as written (whose value as patterns is
+/// their text)?
+fn literal_words(l: &[Tree]) -> bool {
+    l.iter().all(|w| matches!(w.node, Node::Word { .. }))
+}
+
+/// The text of a word node (empty for any other node).
+fn word_text(t: &Tree) -> &[u8] {
+    match &t.node {
+        Node::Word { text, .. } => text,
+        _ => &[],
     }
 }
 

@@ -25,7 +25,8 @@ pub const BUILTINS: [&[u8]; 11] = [
 ];
 
 pub fn isbuiltin(name: &[u8]) -> bool {
-    BUILTINS.contains(&name)
+    // every builtin's name starts with one of these bytes
+    matches!(name.first(), Some(b'c' | b'w' | b'e' | b's' | b'.' | b'f' | b'r')) && BUILTINS.contains(&name)
 }
 
 /// simple.c's `makepath`: `dir/file`, or `file` when `dir` is empty.
@@ -212,10 +213,10 @@ impl Shell {
                 return Ok(());
             }
         };
-        let mut star = self.vars.get(b"*").to_vec();
+        // in place, as 9front frees the words off the front of $*
+        let star = self.vars.val_mut(b"*");
         let k = (n.max(0) as usize).min(star.len());
         star.drain(..k);
-        self.vars.set(b"*", star);
         self.setstatus(b"");
         Ok(())
     }

@@ -110,7 +110,13 @@ impl Vars {
 
     fn local_index(&self, name: &[u8]) -> Option<usize> {
         let visible = &self.locals[self.base.min(self.locals.len())..];
-        visible.iter().rposition(|l| l.name[..] == *name).map(|i| i + self.base)
+        // names are short and mostly differ in length or first byte:
+        // look at those before comparing the bytes
+        let first = name.first();
+        visible
+            .iter()
+            .rposition(|l| l.name.len() == name.len() && l.name.first() == first && l.name[..] == *name)
+            .map(|i| i + self.base)
     }
 
     /// var.c's `vlook`, for reading: the value of `name`.
@@ -132,6 +138,19 @@ impl Vars {
         let v = self.gvlook(name);
         v.val = val;
         v.changed = true;
+    }
+
+    /// The value of the innermost visible `name`, to change in place;
+    /// the variable is marked changed.
+    pub fn val_mut(&mut self, name: &[u8]) -> &mut List {
+        if let Some(i) = self.local_index(name) {
+            let l = &mut self.locals[i];
+            l.changed = true;
+            return &mut l.val;
+        }
+        let v = self.gvlook(name);
+        v.changed = true;
+        &mut v.val
     }
 
     /// Sets `name` to the one word `w` unless that is its value already

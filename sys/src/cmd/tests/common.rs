@@ -78,6 +78,8 @@ pub fn planten(name: &str) -> PathBuf {
         "ascii" => env!("CARGO_BIN_EXE_ascii"),
         "split" => env!("CARGO_BIN_EXE_split"),
         "join" => env!("CARGO_BIN_EXE_join"),
+        "md5sum" => env!("CARGO_BIN_EXE_md5sum"),
+        "sha1sum" => env!("CARGO_BIN_EXE_sha1sum"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

@@ -38,3 +38,5 @@ mod unicode;
 mod ascii;
 mod split;
 mod join;
+mod md5sum;
+mod sha1sum;

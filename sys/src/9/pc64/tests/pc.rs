@@ -8,12 +8,12 @@
 
 extern crate alloc;
 
-#[path = "../../pc/bootargs.rs"]
-#[allow(dead_code)]
-mod bootargs;
 #[path = "../../pc/archacpi.rs"]
 #[allow(dead_code)]
 mod archacpi;
+#[path = "../../pc/bootargs.rs"]
+#[allow(dead_code)]
+mod bootargs;
 #[path = "../../pc/devrtc.rs"]
 #[allow(dead_code)]
 mod devrtc;

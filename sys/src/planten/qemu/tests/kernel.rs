@@ -86,7 +86,7 @@ fn alloc_stress_returns_every_byte() {
     let mut g = boot("alloc");
     // port/alloc.c's poolsummary line, after every block was freed.
     let s = g
-        .expect_re(r"Main max (\d+) cur (\d+) free (\d+) alloc (\d+)")
+        .expect_re(r"Main max (\d+) cur (\d+) free (\d+) alloc (\d+)\r?\n")
         .unwrap();
     let (cur, free, alloc): (u64, u64, u64) = (
         s[2].parse().unwrap(),
@@ -215,7 +215,10 @@ fn thousand_kprocs_ping_pong_and_hand_off() {
         assert_eq!(c[2], "20000", "250 pairs, 40 rounds each way");
         assert_eq!(c[3], "20000");
         assert_eq!(c[4], n.to_string());
-        assert_eq!(c[5], "1", "every process but the checker exited and was freed");
+        assert_eq!(
+            c[5], "1",
+            "every process but the checker exited and was freed"
+        );
         g.expect("ktest pingpong: ok").unwrap();
         g.expect_poweroff().unwrap();
     }
@@ -263,7 +266,8 @@ fn kernel_fault_in_a_process_dumps_registers_smp() {
     let mut g = bootn("kfault", 4);
     g.expect("ktest kfault: reading 0x8000000000").unwrap();
     g.expect_re(r"cpu[0-3]: registers for faulter \d+").unwrap();
-    g.expect_re(r"TYPE 0E  ERROR 0000 FLAGS [0-9A-F]{8}").unwrap();
+    g.expect_re(r"TYPE 0E  ERROR 0000 FLAGS [0-9A-F]{8}")
+        .unwrap();
     g.expect_re(r"CR2 0000008000000000").unwrap();
     g.expect("panic: fault: read addr=0x8000000000").unwrap();
     assert_eq!(g.wait().unwrap(), Exit::Panic);

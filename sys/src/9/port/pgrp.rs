@@ -1,0 +1,338 @@
+//! Process groups: a port of 9front's `port/pgrp.c`, with the `Pgrp`,
+//! `Fgrp`, `Rgrp` and `Mount` structures of `portdat.h`.
+//!
+//! A [`Pgrp`] is a name space: the mount table, hashed by the qid of the
+//! file mounted upon, under the `RWlock` `ns`, and the mask of devices
+//! its processes may not attach. [`pgrpcpy`] copies one for rfork's
+//! RFNAMEG, keeping the order in which the mounts were made. An [`Fgrp`]
+//! is a table of file descriptors ([`dupfgrp`] copies it for RFFDG); the
+//! calls that use it (`newfd`, `fdtochan`, `fdclose`) are in
+//! [`crate::sysfile`], as in 9front. An [`Rgrp`] is a rendezvous group.
+//!
+//! What differs from 9front:
+//!
+//! - Groups are shared with `Arc`; `closepgrp`, `closefgrp` and
+//!   `closergrp` are their `Drop`s. `mountfree` and `putmhead` are drops.
+//! - The mount table is `MNTHASH` vectors under an `ilock`, taken only
+//!   for moments, inside the `ns` lock that orders whole operations; each
+//!   mount head's list is likewise in an `ilock` beside its `RWlock`.
+//!   Channels are never dropped with either `ilock` held, since a close
+//!   may sleep.
+//! - `dupfgrp` cannot fail (9front's errors when malloc does).
+//! - `forceclosefgrp` takes the table to empty as an argument, where
+//!   9front finds it in `up->closingfgrp`.
+//! - An `Rgrp`'s hash holds what the rendezvous code puts in it, keyed
+//!   by tag (9front's `Proc` chains); the rendezvous itself is sysproc.c's.
+//! - `resrcwait` belongs with the scheduler and is not here; `Egrp` is
+//!   devenv.c's and is not here yet.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use libc::fcall::Qid;
+
+use crate::chan::{ccloseq, newmhead, Chan, Mhead};
+use crate::dev::Devtab;
+use crate::portdat::{rfork::*, Up, DELTAFD, MNTHASH, RENDHASH};
+use crate::portfns::{ILock, Sched};
+use crate::qlock::RWlock;
+use crate::{Error, Result};
+
+/// One member of a mount list (9front's `Mount`).
+pub struct Mount<S: Sched> {
+    /// When it was made: ids grow with every mount.
+    pub mountid: u64,
+    /// The flags it was made with (MCREATE, ...).
+    pub mflag: u32,
+    /// The channel mounted.
+    pub to: Arc<Chan<S>>,
+    /// The attach specifier of a mount.
+    pub spec: Option<String>,
+}
+
+impl<S: Sched> Clone for Mount<S> {
+    fn clone(&self) -> Self {
+        Mount {
+            mountid: self.mountid,
+            mflag: self.mflag,
+            to: self.to.clone(),
+            spec: self.spec.clone(),
+        }
+    }
+}
+
+static NEXTMOUNT: AtomicU64 = AtomicU64::new(0);
+
+/// `nextmount`: the next mount id.
+pub fn nextmount() -> u64 {
+    NEXTMOUNT.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// `newmount`: a mount of `to` with `flag`, with a new id.
+pub fn newmount<S: Sched>(to: Arc<Chan<S>>, flag: u32, spec: Option<&str>) -> Mount<S> {
+    Mount {
+        mountid: nextmount(),
+        mflag: flag,
+        to,
+        spec: spec.map(String::from),
+    }
+}
+
+/// A name space (9front's `Pgrp`).
+pub struct Pgrp<S: Sched> {
+    /// Orders the operations on the mount table: readers evaluate names,
+    /// writers mount and unmount.
+    pub ns: RWlock<S>,
+    /// Devices that may not be attached, a bit per device table index.
+    pub(crate) notallowed: S::Lock<[u64; 4]>,
+    pub(crate) mnthash: S::Lock<Vec<Vec<Arc<Mhead<S>>>>>,
+}
+
+impl<S: Sched> Pgrp<S> {
+    /// `MOUNTH`: the bucket of the mount table for `qid`.
+    pub fn hash(&self, qid: Qid) -> usize {
+        (qid.path & (MNTHASH as u64 - 1)) as usize
+    }
+
+    /// The mask of devices that may not be attached.
+    pub fn notallowed(&self) -> [u64; 4] {
+        *self.notallowed.ilock()
+    }
+
+    /// Every mount head, bucket by bucket (what `/proc/n/ns` walks).
+    pub fn mheads(&self) -> Vec<Arc<Mhead<S>>> {
+        self.mnthash.ilock().iter().flatten().cloned().collect()
+    }
+}
+
+/// `newpgrp`: an empty name space.
+pub fn newpgrp<S: Sched>() -> Arc<Pgrp<S>> {
+    Arc::new(Pgrp {
+        ns: RWlock::new(),
+        notallowed: S::Lock::new([0; 4]),
+        mnthash: S::Lock::new((0..MNTHASH).map(|_| Vec::new()).collect()),
+    })
+}
+
+impl<S: Sched> Drop for Pgrp<S> {
+    /// `closepgrp`: empty every mount head, which channels that read a
+    /// union may still hold, and let go of them.
+    fn drop(&mut self) {
+        let heads: Vec<Vec<Arc<Mhead<S>>>> = core::mem::take(&mut *self.mnthash.ilock());
+        for f in heads.into_iter().flatten() {
+            let l = f.lock.wlock();
+            let m = f.setmounts(Vec::new());
+            drop(l);
+            drop(m);
+        }
+    }
+}
+
+/// `pgrpcpy`: make `to` (a new, empty name space) a copy of `from`. The
+/// copies get new mount ids in the order of the originals', so that the
+/// order in which things were mounted survives the copy.
+pub fn pgrpcpy<S: Sched>(to: &Pgrp<S>, from: &Pgrp<S>) -> Result<()> {
+    let _w = to.ns.wlock()?;
+    let _r = from.ns.rlock()?;
+    let heads: Vec<Vec<Arc<Mhead<S>>>> = from.mnthash.ilock().clone();
+    let mut table: Vec<Vec<Arc<Mhead<S>>>> = Vec::with_capacity(MNTHASH);
+    // (old id, bucket, head, member) of every copied mount.
+    let mut order = Vec::new();
+    let mut lists: Vec<Vec<Vec<Mount<S>>>> = Vec::with_capacity(MNTHASH);
+    for (b, bucket) in heads.iter().enumerate() {
+        let mut nb = Vec::with_capacity(bucket.len());
+        let mut nl = Vec::with_capacity(bucket.len());
+        for (h, f) in bucket.iter().enumerate() {
+            let _fr = f.lock.rlock()?;
+            let mh = newmhead(&f.from);
+            let ms = f.mounts();
+            for (k, m) in ms.iter().enumerate() {
+                order.push((m.mountid, b, h, k));
+            }
+            nb.push(mh);
+            nl.push(ms);
+        }
+        table.push(nb);
+        lists.push(nl);
+    }
+    order.sort_by_key(|o| o.0);
+    for (_, b, h, k) in order {
+        lists[b][h][k].mountid = nextmount();
+    }
+    for (nb, nl) in table.iter().zip(lists) {
+        for (mh, ms) in nb.iter().zip(nl) {
+            mh.setmounts(ms);
+        }
+    }
+    let old = core::mem::replace(&mut *to.mnthash.ilock(), table);
+    drop(_r);
+    drop(_w);
+    drop(old);
+    Ok(())
+}
+
+/// A table of file descriptors, under its group's lock.
+pub struct Fdtab<S: Sched> {
+    /// The channel of each descriptor; the length is 9front's `nfd`.
+    pub fd: Vec<Option<Arc<Chan<S>>>>,
+    /// Per-descriptor flags (`CCEXEC`).
+    pub flag: Vec<u16>,
+    /// The highest descriptor in use (0 when none is).
+    pub maxfd: usize,
+    /// Set when the table grows past a multiple of 100 (a warning).
+    pub exceed: usize,
+}
+
+/// A file descriptor group (9front's `Fgrp`).
+pub struct Fgrp<S: Sched> {
+    pub(crate) tab: S::Lock<Fdtab<S>>,
+}
+
+impl<S: Sched> Fgrp<S> {
+    /// `lock(f)`: the table.
+    pub fn lock(&self) -> <S::Lock<Fdtab<S>> as ILock<Fdtab<S>>>::Guard<'_> {
+        self.tab.ilock()
+    }
+
+    /// The size of the table (`nfd`).
+    pub fn nfd(&self) -> usize {
+        self.tab.ilock().fd.len()
+    }
+
+    /// The highest descriptor in use.
+    pub fn maxfd(&self) -> usize {
+        self.tab.ilock().maxfd
+    }
+}
+
+fn fgrpof<S: Sched>(nfd: usize) -> Fdtab<S> {
+    Fdtab {
+        fd: (0..nfd).map(|_| None).collect(),
+        flag: alloc::vec![0; nfd],
+        maxfd: 0,
+        exceed: 0,
+    }
+}
+
+/// `dupfgrp`: a copy of `f` (the same channels, with their flags), in a
+/// table rounded up to a multiple of `DELTAFD`; with `None`, an empty
+/// table of `DELTAFD` slots.
+pub fn dupfgrp<S: Sched>(f: Option<&Fgrp<S>>) -> Arc<Fgrp<S>> {
+    let Some(f) = f else {
+        return Arc::new(Fgrp {
+            tab: S::Lock::new(fgrpof(DELTAFD)),
+        });
+    };
+    let t = f.tab.ilock();
+    let mut nfd = t.maxfd + 1;
+    if nfd % DELTAFD != 0 {
+        nfd += DELTAFD - nfd % DELTAFD;
+    }
+    let mut n = fgrpof(nfd);
+    n.maxfd = t.maxfd;
+    for i in 0..=t.maxfd.min(t.fd.len().saturating_sub(1)) {
+        if let Some(c) = &t.fd[i] {
+            n.fd[i] = Some(c.clone());
+            n.flag[i] = t.flag[i];
+        }
+    }
+    drop(t);
+    Arc::new(Fgrp {
+        tab: S::Lock::new(n),
+    })
+}
+
+impl<S: Sched> Drop for Fgrp<S> {
+    /// `closefgrp`: close every descriptor.
+    fn drop(&mut self) {
+        let fds = core::mem::take(&mut self.tab.ilock().fd);
+        drop(fds);
+    }
+}
+
+/// `forceclosefgrp`: hand every channel still in `f` to the close queue,
+/// for a process killed while closing its descriptors.
+pub fn forceclosefgrp<S: Sched>(dt: &Devtab<S>, f: &Fgrp<S>) {
+    let fds: Vec<Arc<Chan<S>>> = {
+        let mut t = f.tab.ilock();
+        t.fd.iter_mut().filter_map(Option::take).collect()
+    };
+    for c in fds {
+        ccloseq(dt, c);
+    }
+}
+
+/// A rendezvous group (9front's `Rgrp`): what waits at each tag, in
+/// `RENDHASH` buckets.
+pub struct Rgrp<S: Sched> {
+    pub rendhash: S::Lock<Vec<Vec<(u64, u64)>>>,
+}
+
+impl<S: Sched> Rgrp<S> {
+    /// `REND`: the bucket of `tag`.
+    pub fn rend(tag: u64) -> usize {
+        (tag & (RENDHASH as u64 - 1)) as usize
+    }
+}
+
+/// `newrgrp`: an empty rendezvous group.
+pub fn newrgrp<S: Sched>() -> Arc<Rgrp<S>> {
+    Arc::new(Rgrp {
+        rendhash: S::Lock::new((0..RENDHASH).map(|_| Vec::new()).collect()),
+    })
+}
+
+/// The group part of `sysrfork` (sysproc.c): the name space, descriptors
+/// and rendezvous group of a process made with `flag`, or of the caller
+/// itself when `flag` lacks RFPROC. RFNAMEG copies the name space, and
+/// RFCNAMEG starts an empty one (both keep the device mask); RFFDG copies
+/// the descriptors, RFCFDG starts with none; RFREND starts a new
+/// rendezvous group; RFNOMNT forbids every device but `|decp`. Without
+/// those the groups are shared.
+pub fn rforkgrp<S: Sched>(up: &Up<S>, flag: u32) -> Result<Up<S>> {
+    if flag & (RFFDG | RFCFDG) == (RFFDG | RFCFDG)
+        || flag & (RFNAMEG | RFCNAMEG) == (RFNAMEG | RFCNAMEG)
+        || flag & (RFENVG | RFCENVG) == (RFENVG | RFCENVG)
+    {
+        return Err(Error::Ebadarg);
+    }
+    if flag & RFPROC == 0 && flag & (RFMEM | RFNOWAIT) != 0 {
+        return Err(Error::Ebadarg);
+    }
+    let fgrp = if flag & RFFDG != 0 {
+        dupfgrp(Some(&up.fgrp))
+    } else if flag & RFCFDG != 0 {
+        dupfgrp(None)
+    } else {
+        up.fgrp.clone()
+    };
+    let pgrp = if flag & (RFNAMEG | RFCNAMEG) != 0 {
+        let p = newpgrp();
+        if flag & RFNAMEG != 0 {
+            pgrpcpy(&p, &up.pgrp)?;
+        }
+        *p.notallowed.ilock() = up.pgrp.notallowed();
+        p
+    } else {
+        up.pgrp.clone()
+    };
+    if flag & RFNOMNT != 0 {
+        crate::dev::devmask(&up.devtab, &pgrp, true, "|decp")?;
+    }
+    let rgrp = if flag & RFREND != 0 {
+        newrgrp()
+    } else {
+        up.rgrp.clone()
+    };
+    Ok(Up {
+        devtab: up.devtab.clone(),
+        user: up.user.clone(),
+        pgrp,
+        fgrp,
+        rgrp,
+        slash: up.slash.clone(),
+        dot: up.dot.clone(),
+    })
+}
