@@ -122,6 +122,12 @@ fn check_entry(e: &RawEntry, fs: &mut Refs, problems: &mut Vec<Problem>) {
         for r in rust {
             if !seen.insert(r) {
                 bad(format!("rust path {:?} is listed twice", r));
+            } else if r == &e.path && is_script(&e.path) {
+                // a 9front script (rc/bin/kill) is ported by a planten
+                // script at the same path
+                if !fs.root.join(r).is_file() {
+                    bad(format!("rust path {:?} (the script itself) does not exist", r));
+                }
             } else if let Some(msg) = fs.check_rust(r) {
                 bad(msg);
             }
@@ -290,6 +296,13 @@ impl<'a> Refs<'a> {
             Some(_) => None,
         }
     }
+}
+
+/// Is the 9front file `p` a script (not C, assembler, yacc or a header)?
+/// Its port may be a file of the same path instead of Rust.
+fn is_script(p: &str) -> bool {
+    let name = p.rsplit('/').next().unwrap_or(p);
+    !matches!(name.rsplit_once('.'), Some((_, "c" | "h" | "s" | "y" | "l")))
 }
 
 /// Why `p` is not a plain path relative to the repository root, if it is not.

@@ -102,6 +102,31 @@ fn rust_paths() {
 }
 
 #[test]
+fn scripts_are_ported_by_the_script_of_the_same_path() {
+    let f = Fixture::synced("script");
+    f.write("rc/bin/\"", "#!/bin/rc\n");
+    f.write("sys/src/9/port/chan.c", "int x;\n");
+    f.edit_entry("rc/bin/\"", |e| {
+        e.status = "ported".into();
+        e.rust = vec!["rc/bin/\"".into()];
+    });
+    f.assert_clean();
+    // a C file is not ported by itself
+    f.edit_entry(CHAN, |e| {
+        e.status = "ported".into();
+        e.rust = vec!["sys/src/9/port/chan.c".into()];
+    });
+    std::fs::remove_file(f.repo.join("rc/bin/\"")).unwrap();
+    assert_eq!(
+        f.problems(),
+        [
+            "port-status.toml: rc/bin/\": rust path \"rc/bin/\\\"\" (the script itself) does not exist",
+            "port-status.toml: sys/src/9/port/chan.c: rust path \"sys/src/9/port/chan.c\" is not a .rs file or a directory",
+        ]
+    );
+}
+
+#[test]
 fn test_references() {
     let f = Fixture::synced("tests");
     f.write("sys/src/9/port/chan.rs", "pub fn walk() {}\n");

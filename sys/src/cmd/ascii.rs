@@ -21,6 +21,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use libc::arg::Args;
+use libc::strtoul::strtoul;
 use libc::syscall::{exits, write_all, Fd};
 
 libc::main!(main);
@@ -126,25 +127,6 @@ impl Ascii {
     }
 }
 
-/// C's `strtoul(s, 0, 0)` for a base: decimal, `0` octal or `0x` hex;
-/// anything unreadable or too large is out of range.
-fn strtoul0(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (radix, d) = if let Some(r) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (16, r)
-    } else if s.starts_with('0') {
-        (8, s)
-    } else {
-        (10, s)
-    };
-    let end = d.find(|c: char| !c.is_digit(radix)).unwrap_or(d.len());
-    let v = u32::from_str_radix(&d[..end], radix).map(|v| v as i32 as i64).unwrap_or(if end == 0 { 0 } else { -1 });
-    if neg { -v } else { v }
-}
 
 fn main(argv: Vec<String>) {
     let mut a = Args::new(argv);
@@ -164,7 +146,8 @@ fn main(argv: Vec<String>) {
             'o' => base = 8,
             'd' => base = 10,
             'b' => {
-                let b = strtoul0(&a.value().unwrap_or_else(|| usage()));
+                // ascii.c keeps strtoul's ulong in an int.
+                let b = strtoul(&a.value().unwrap_or_else(|| usage()), 0).0 as i32;
                 if !(2..=36).contains(&b) {
                     usage();
                 }

@@ -20,6 +20,7 @@ use libc::dirstat::dirstat;
 use libc::dirwstat::dirwstat;
 use libc::fcall::{DMAPPEND, DMEXCL, DMTMP};
 use libc::nulldir::nulldir;
+use libc::strtol::strtol;
 use libc::syscall::{exits, Fd};
 
 libc::main!(main);
@@ -35,29 +36,11 @@ const fn all(x: u32) -> u32 {
     u(x) | g(x) | x
 }
 
-/// strtol(s, &p, 8) that ends at the end of `s`: optional blanks and
-/// sign, then octal digits to the end. With no digits strtol leaves `p`
-/// at the start, so only the empty string passes (as mode 0).
+/// `strtol(s, &p, 8)` with `*p == 0`: all of `s` used (only the empty
+/// string passes with no digits, as mode 0), as chmod.c tests it.
 fn octal(s: &str) -> Option<u32> {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if t.is_empty() {
-        // No digits: strtol leaves p at the start, so only "" passes.
-        return s.is_empty().then_some(0);
-    }
-    let mut v: i64 = 0;
-    for b in t.bytes() {
-        if !(b'0'..=b'7').contains(&b) {
-            return None;
-        }
-        v = v.saturating_mul(8).saturating_add((b - b'0') as i64);
-    }
-    let v = if neg { -v } else { v };
-    Some(v as u32)
+    let (v, end) = strtol(s, 8);
+    (end == s.len()).then_some(v as u32)
 }
 
 /// The mask and mode of a symbolic mode, or `None` if it is malformed.

@@ -19,6 +19,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use libc::arg::Args;
+use libc::strtoll::strtoll;
 use libc::syscall::{exits, open, read, seek, Fd, OREAD, SEEKSET};
 
 libc::main!(main);
@@ -30,25 +31,6 @@ fn usage() -> ! {
     exits("usage");
 }
 
-/// `strtoll(s, 0, 0)`.
-fn strtoll(s: &str) -> i64 {
-    let b = s.as_bytes();
-    let (base, start) = if b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x' && b[2].is_ascii_hexdigit() {
-        (16, 2)
-    } else if b.first() == Some(&b'0') {
-        (8, 0)
-    } else {
-        (10, 0)
-    };
-    let mut v: i64 = 0;
-    for &c in &b[start..] {
-        match (c as char).to_digit(base) {
-            Some(d) => v = v.saturating_mul(base as i64).saturating_add(d as i64),
-            None => break,
-        }
-    }
-    v
-}
 
 fn fill(f: Fd, buf: &mut [u8], s: &mut usize, e: &mut isize) {
     if *s as isize >= *e {
@@ -95,7 +77,7 @@ fn main(argv: Vec<String>) {
             if !o.starts_with(|c: char| c.is_ascii_digit()) {
                 usage();
             }
-            let o = strtoll(o);
+            let o = strtoll(o, 0).0;
             if let Err(e) = seek(f, o, SEEKSET) {
                 if !sflag {
                     let _ = libc::fprint!(Fd::STDERR, "cmp: {name}: seek by {o}: {e}\n");

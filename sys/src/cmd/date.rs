@@ -20,6 +20,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use libc::arg::Args;
 use libc::date::{tmfmt, tmnorm, tmtimens, tzload_err, CTIMEFMT};
+use libc::strtoll::strtoll;
 use libc::syscall::{exits, nsec, Fd};
 
 libc::main!(main);
@@ -31,40 +32,6 @@ fn usage() -> ! {
     exits("usage")
 }
 
-/// C's `strtoll(s, nil, 0)`: the longest prefix that is a number, 0 if
-/// none, clamped to the range of a 64-bit integer.
-fn strtoll(s: &str) -> i64 {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-        neg = b[i] == b'-';
-        i += 1;
-    }
-    let mut base = 10;
-    if i < b.len() && b[i] == b'0' {
-        if i + 2 < b.len() && (b[i + 1] | 0x20) == b'x' && b[i + 2].is_ascii_hexdigit() {
-            base = 16;
-            i += 2;
-        } else {
-            base = 8;
-        }
-    }
-    let mut v: i128 = 0;
-    while i < b.len() {
-        let d = match (b[i] as char).to_digit(base) {
-            Some(d) => d,
-            None => break,
-        };
-        v = (v * base as i128 + d as i128).min(i64::MAX as i128 + 1);
-        i += 1;
-    }
-    let v = if neg { -v } else { v };
-    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
-}
 
 fn main(argv: Vec<String>) {
     let mut a = Args::new(argv);
@@ -87,7 +54,7 @@ fn main(argv: Vec<String>) {
             let n = nsec();
             (n / NSEC, n % NSEC)
         }
-        1 => (strtoll(&args[0]), 0),
+        1 => (strtoll(&args[0], 0).0, 0),
         _ => usage(),
     };
     let tz = if uflg {

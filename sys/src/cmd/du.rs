@@ -30,6 +30,7 @@ use libc::fcall::{Dir, QTDIR};
 use libc::fmtquote::quotestr;
 use libc::needsrcquote::needsrcquote;
 use libc::syscall::{close, errstr, exits, open, read, Fd, OREAD};
+use libc::strtoul::strtoul;
 use libc::sysfatal;
 
 libc::main!(main);
@@ -234,29 +235,6 @@ impl Du {
     }
 }
 
-/// strtoul(s, &e, 0) and the rest of the string.
-fn strtoul0(s: &str) -> (Option<u64>, &str) {
-    let t = s.trim_start();
-    let hex = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .filter(|h| h.bytes().next().is_some_and(|b| b.is_ascii_hexdigit()));
-    let (base, digits) = match hex {
-        Some(h) => (16, h),
-        None if t.starts_with('0') => (8, t),
-        None => (10, t),
-    };
-    let n = digits
-        .find(|c: char| c.to_digit(base).is_none())
-        .unwrap_or(digits.len());
-    if n == 0 {
-        return (None, s);
-    }
-    let v = digits[..n]
-        .chars()
-        .fold(0u64, |v, c| v.saturating_mul(base as u64).saturating_add(c.to_digit(base).unwrap_or(0) as u64));
-    (Some(v), &digits[n..])
-}
 
 fn main(argv: Vec<String>) {
     libc::main9::set_argv0("du");
@@ -281,8 +259,10 @@ fn main(argv: Vec<String>) {
             'a' => du.aflag = true,
             'b' => {
                 if let Some(s) = a.value() {
-                    let (v, rest) = strtoul0(&s);
-                    du.blocksize = v.unwrap_or(1);
+                    // du.c: strtoul's value, or 1 when it read no number.
+                    let (v, used) = strtoul(&s, 0);
+                    du.blocksize = if used == 0 { 1 } else { v.into() };
+                    let rest = &s[used..];
                     for c in rest.chars() {
                         if c != 'k' {
                             break;

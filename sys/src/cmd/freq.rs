@@ -76,7 +76,7 @@ fn freq(fd: Fd, flag: u32, bout: &mut Biobuf) {
                 line.push(' ');
             }
         }
-        let _ = write!(line, "{n:8}\n");
+        let _ = writeln!(line, "{n:8}");
         let _ = bout.write(line.as_bytes());
     }
     let _ = bout.flush();

@@ -86,19 +86,9 @@ fn error(msg: &str, out: &[u8]) -> ! {
     exits(msg)
 }
 
-/// C's `atoi`: `strtol(s, nil, 10)` on a 32-bit long.
-fn atoi(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, d) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut v: i64 = 0;
-    for c in d.bytes().take_while(|c| c.is_ascii_digit()) {
-        v = (v * 10 + (c - b'0') as i64).min(1 << 31);
-    }
-    (if neg { -v } else { v }).clamp(i32::MIN as i64, i32::MAX as i64)
+/// C's `atoi` (libc's), widened to join's field numbers.
+fn atoi<S: AsRef<[u8]> + ?Sized>(s: &S) -> i64 {
+    libc::atol::atoi(s).into()
 }
 
 fn strtorune(s: &[u8]) -> Vec<Rune> {
@@ -467,7 +457,7 @@ fn oparse(s: &[u8]) -> Vec<(From, i64)> {
             b'0' => l.push((From::Join, 0)),
             c @ (b'1' | b'2') if s.get(p + 1) == Some(&b'.') && s.get(p + 2).is_some_and(|d| d.is_ascii_digit()) => {
                 p += 2;
-                let v = atoi(core::str::from_utf8(&s[p..]).unwrap_or("0"));
+                let v = atoi(&s[p..]);
                 l.push((if c == b'1' { From::F1 } else { From::F2 }, v));
             }
             _ => error("invalid -o list", &[]),

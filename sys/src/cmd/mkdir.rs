@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use libc::access::{access, AEXIST};
 use libc::arg::Args;
 use libc::fcall::DMDIR;
+use libc::strtoul::strtoul;
 use libc::syscall::{close, create, exits, Fd, OREAD};
 
 libc::main!(main);
@@ -26,25 +27,6 @@ libc::main!(main);
 fn usage() -> ! {
     let _ = libc::fprint!(Fd::STDERR, "usage: mkdir [-p] [-m mode] dir...\n");
     exits("usage");
-}
-
-/// strtoul(s, &e, 8): leading blanks, a sign, then octal digits; what
-/// follows is ignored. `None` when the value does not fit.
-fn strtoul8(s: &str) -> Option<u64> {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let mut v: u64 = 0;
-    for b in t.bytes() {
-        if !(b'0'..=b'7').contains(&b) {
-            break;
-        }
-        v = v.checked_mul(8)?.checked_add((b - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
 }
 
 struct Mkdir {
@@ -97,8 +79,9 @@ fn main(argv: Vec<String>) {
         match c {
             'm' => {
                 let m = a.value().unwrap_or_else(|| usage());
-                match strtoul8(&m) {
-                    Some(v) if v <= 0o777 => mk.mode = v as u32,
+                // mkdir.c: strtoul(m, &m, 8), then usage above 0777.
+                match strtoul(&m, 8).0 {
+                    v if v <= 0o777 => mk.mode = v,
                     _ => usage(),
                 }
             }

@@ -19,6 +19,8 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use libc::arg::Args;
+use libc::atol::atoi;
+use libc::atoll::atoll;
 use libc::rune::{chartorune, fullrune, UTFMAX};
 use libc::syscall::{close, exits, open, read, write, Fd, OREAD};
 
@@ -35,24 +37,6 @@ struct St {
     multi: bool,
     count: i64,
     status: &'static str,
-}
-
-fn atoll(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut n: i64 = 0;
-    for c in s.bytes().take_while(u8::is_ascii_digit) {
-        n = n.wrapping_mul(10).wrapping_add((c - b'0') as i64);
-    }
-    if neg {
-        -n
-    } else {
-        n
-    }
 }
 
 fn read_error(file: &str, e: &libc::syscall::Error) -> ! {
@@ -174,7 +158,7 @@ fn main(argv: Vec<String>) {
                 mode = Mode::Runes;
             }
             // 9front reads -n with atoi: an int.
-            'n' => st.count = atoll(&a.value().unwrap_or_else(|| usage())) as i32 as i64,
+            'n' => st.count = atoi(&a.value().unwrap_or_else(|| usage())).into(),
             'm' => st.multi = true,
             _ => usage(),
         }

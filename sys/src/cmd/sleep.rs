@@ -13,53 +13,21 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use libc::strtol::strtol;
 use libc::syscall::{exits, sleep};
 
 libc::main!(main);
 
 const MAXSEC: i64 = 0x7ffffc00 / 1000;
 
-/// `strtol(s, &end, base)` for `long` (64 bits on amd64): the value and
-/// the length of the prefix used.
-fn strtol(s: &[u8], base: u32) -> (i64, usize) {
-    let mut i = 0;
-    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        neg = s[i] == b'-';
-        i += 1;
-    }
-    let mut base = base;
-    if base == 0 {
-        if s.get(i) == Some(&b'0') {
-            if matches!(s.get(i + 1), Some(b'x' | b'X')) && s.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
-                base = 16;
-                i += 2;
-            } else {
-                base = 8;
-            }
-        } else {
-            base = 10;
-        }
-    }
-    let d0 = i;
-    let mut v: i64 = 0;
-    while let Some(d) = s.get(i).and_then(|&c| (c as char).to_digit(base)) {
-        v = v.saturating_mul(base as i64).saturating_add(d as i64);
-        i += 1;
-    }
-    if i == d0 {
-        return (0, 0);
-    }
-    (if neg { -v } else { v }, i)
-}
 
 fn main(argv: Vec<String>) {
     if let Some(arg) = argv.get(1) {
         let s = arg.as_bytes();
-        let (mut n, end) = strtol(s, 0);
+        // libc's strtol reads a 32-bit long, as 9front's; the sums below
+        // are done in 64 bits so that they cannot overflow.
+        let (n, end) = strtol(s, 0);
+        let mut n = i64::from(n);
         while n > MAXSEC {
             let _ = sleep((MAXSEC * 1000) as u32);
             n -= MAXSEC;
@@ -68,13 +36,14 @@ fn main(argv: Vec<String>) {
         if s.get(end) == Some(&b'.') {
             let p = &s[end + 1..];
             let (v, len) = strtol(p, 10);
+            let v = i64::from(v);
             if v > 0 {
                 m = match len {
                     1 => v * 100,
                     2 => v * 10,
                     3 => v,
                     // 9front cuts the fraction to three characters.
-                    _ => strtol(&p[..3.min(p.len())], 10).0,
+                    _ => strtol(&p[..3.min(p.len())], 10).0.into(),
                 };
             }
         }

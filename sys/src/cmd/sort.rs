@@ -38,6 +38,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use libc::atol::atol;
 use libc::rune::{chartorune, push_rune, Rune, RUNESELF};
 use libc::syscall::{self, close, create, exits, open, read, remove, Fd, OREAD, OWRITE};
 
@@ -1216,7 +1217,7 @@ fn doargs(o: &mut Opts, argv: &mut [Option<String>]) {
                     'v' => o.vflag = true,
                     'l' => {
                         if let Some(v) = optval(argv, &mut i, rest) {
-                            o.mline = atol(&v);
+                            o.mline = atol(&v).into();
                         }
                         break;
                     }
@@ -1305,21 +1306,6 @@ fn doargs(o: &mut Opts, argv: &mut [Option<String>]) {
         eprint(format_args!("sort: -c can have at most one input file\n"));
         done("option");
     }
-}
-
-fn atol(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n']);
-    let (neg, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut n: i64 = 0;
-    for c in s.bytes().take_while(u8::is_ascii_digit) {
-        n = n.wrapping_mul(10).wrapping_add((c - b'0') as i64);
-    }
-    let n = if neg { -n } else { n };
-    n as i32 as i64
 }
 
 fn printargs(o: &Opts) {

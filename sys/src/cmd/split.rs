@@ -31,6 +31,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use libbio::Biobuf;
 use libc::arg::Args;
+use libc::atol::atoi;
 use libc::syscall::{create, exits, Fd, OREAD, OWRITE};
 use libregexp::regcomp::regcomp;
 use libregexp::regerror::regerror;
@@ -41,25 +42,6 @@ libc::main!(main);
 fn usage() -> ! {
     let _ = libc::fprint!(Fd::STDERR, "usage: split [-n num] [-e exp] [-f stem] [-s suff] [-x] [-i] [file]\n");
     exits("usage")
-}
-
-/// C's `atoi`, 9front's `strtol(s, nil, 10)` on a 32-bit long.
-fn atoi(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, d) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut v: i64 = 0;
-    for c in d.bytes() {
-        if !c.is_ascii_digit() {
-            break;
-        }
-        v = (v * 10 + (c - b'0') as i64).min(1 << 31);
-    }
-    let v = if neg { -v } else { v };
-    v.clamp(i32::MIN as i64, i32::MAX as i64)
 }
 
 struct Split {
@@ -134,7 +116,7 @@ fn main(argv: Vec<String>) {
     let mut sp = Split { stem: "x".into(), suffix: String::new(), suff: *b"aa", canopen: true, output: None };
     while let Some(c) = a.next_flag() {
         match c {
-            'l' | 'n' => n = atoi(&a.value().unwrap_or_else(|| usage())),
+            'l' | 'n' => n = atoi(&a.value().unwrap_or_else(|| usage())).into(),
             'e' => pattern = Some(a.value().unwrap_or_else(|| usage())),
             'f' => sp.stem = a.value().unwrap_or_else(|| usage()),
             's' => sp.suffix = a.value().unwrap_or_else(|| usage()),

@@ -19,6 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use libbio::Biobuf;
 use libc::arg::Args;
+use libc::atol::atoi;
 use libc::rune::{Rune, RUNEERROR};
 use libc::syscall::{close, exits, open, Fd, OREAD, OWRITE};
 
@@ -26,22 +27,6 @@ libc::main!(main);
 
 fn isprint(r: Rune) -> bool {
     r != RUNEERROR && ((0x20..0x7F).contains(&r) || r > 0xA0)
-}
-
-/// 9front's `atoi`: optional blanks and sign, then digits.
-fn atoi(s: &str) -> i64 {
-    let s = s.trim_start_matches([' ', '\t', '\n']);
-    let (neg, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut n: i64 = 0;
-    for c in s.bytes().take_while(u8::is_ascii_digit) {
-        n = n.wrapping_mul(10).wrapping_add((c - b'0') as i64);
-    }
-    let n = if neg { -n } else { n };
-    n as i32 as i64
 }
 
 fn stringit(fd: Fd, minspan: usize, fout: &mut Biobuf) {
@@ -88,7 +73,7 @@ fn main(argv: Vec<String>) {
     while let Some(c) = a.next_flag() {
         match c {
             'm' => {
-                minspan = atoi(&a.value().unwrap_or_else(|| usage()));
+                minspan = atoi(&a.value().unwrap_or_else(|| usage())).into();
                 if minspan <= 0 {
                     usage();
                 }

@@ -27,6 +27,8 @@ use libc::access::{access, AEXEC, AEXIST, AREAD, AWRITE};
 use libc::dirfstat::dirfstat;
 use libc::dirstat::dirstat;
 use libc::fcall::{DMAPPEND, DMDIR, DMEXCL, DMTMP};
+use libc::strtol::strtol;
+use libc::strtoul::strtoul;
 use libc::syscall::{exits, nsec, write, Fd};
 
 libc::main!(main);
@@ -40,61 +42,10 @@ fn synbad(s1: &str, s2: &str) -> ! {
     exits("bad syntax");
 }
 
-/// strtol(s, &ep, 0) with *ep == 0, as an int (32 bits).
+/// 9front's isint: `strtol(s, &ep, 0)` with `*ep == 0` (all used).
 fn isint(s: &str) -> Option<i32> {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let hex = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .filter(|h| h.bytes().next().is_some_and(|b| b.is_ascii_hexdigit()));
-    let (base, digits) = match hex {
-        Some(h) => (16, h),
-        None if t.starts_with('0') => (8, t),
-        None => (10, t),
-    };
-    if digits.is_empty() {
-        // No number: strtol's end is the start, so only "" is all used.
-        return s.is_empty().then_some(0);
-    }
-    let mut v: i64 = 0;
-    for c in digits.chars() {
-        let d = c.to_digit(base)?;
-        v = v.saturating_mul(base as i64).saturating_add(d as i64);
-    }
-    let v = if neg { -v } else { v };
-    // strtol clamps to long (32-bit on Plan 9).
-    Some(v.clamp(i32::MIN as i64, i32::MAX as i64) as i32)
-}
-
-/// strtoul(p, &p, 0): the value and the rest.
-fn strtoul(s: &str) -> (u64, &str) {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let t = t.strip_prefix('+').unwrap_or(t);
-    let hex = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .filter(|h| h.bytes().next().is_some_and(|b| b.is_ascii_hexdigit()));
-    let (base, digits) = match hex {
-        Some(h) => (16, h),
-        None if t.starts_with('0') => (8, t),
-        None => (10, t),
-    };
-    let n = digits
-        .find(|c: char| c.to_digit(base).is_none())
-        .unwrap_or(digits.len());
-    if n == 0 {
-        return (0, s);
-    }
-    let v = digits[..n].chars().fold(0u64, |v, c| {
-        v.saturating_mul(base as u64)
-            .saturating_add(c.to_digit(base).unwrap_or(0) as u64)
-    });
-    (v.min(u32::MAX as u64), &digits[n..])
+    let (v, end) = strtol(s, 0);
+    (end == s.len()).then_some(v)
 }
 
 struct Test {
@@ -293,8 +244,8 @@ fn isolder(pin: &str, f: &str) -> bool {
     let mut relative = true;
     let mut p = pin;
     while !p.is_empty() {
-        let (m, rest) = strtoul(p);
-        let mut m = m as u32;
+        let (mut m, used) = strtoul(p, 0);
+        let rest = &p[used..];
         let mut unit = rest.chars();
         let c = unit.next();
         let mult: u32 = match c {

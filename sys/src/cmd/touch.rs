@@ -17,6 +17,7 @@ use libc::arg::Args;
 use libc::dirfwstat::dirfwstat;
 use libc::dirwstat::dirwstat;
 use libc::nulldir::nulldir;
+use libc::strtoul::strtoul;
 use libc::syscall::{close, create, exits, nsec, Fd, OEXCL, OREAD};
 
 libc::main!(main);
@@ -26,35 +27,11 @@ fn usage() -> ! {
     exits("usage");
 }
 
-/// strtoul(s, &e, 0) that must use all of `s` and at least one digit:
-/// optional blanks and sign, then 0x/0X hex, 0 octal or decimal. A value
-/// too big for a (32-bit) ulong is ULONG_MAX, as 9front's strtoul gives.
+/// `strtoul(s, &e, 0)` that must read a number and use all of `s`, as
+/// touch.c checks `e`.
 fn strtoul0(s: &str) -> Option<u32> {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let hex = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .filter(|h| h.bytes().next().is_some_and(|b| b.is_ascii_hexdigit()));
-    let (base, digits) = match hex {
-        Some(h) => (16, h),
-        None if t.starts_with('0') => (8, t),
-        None => (10, t),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for c in digits.chars() {
-        let d = c.to_digit(base)?; // junk after the number: usage
-        v = v.saturating_mul(base as u64).saturating_add(d as u64);
-    }
-    let v = v.min(u32::MAX as u64) as u32;
-    Some(if neg { v.wrapping_neg() } else { v })
+    let (v, end) = strtoul(s, 0);
+    (end != 0 && end == s.len()).then_some(v)
 }
 
 fn touch(nocreate: bool, now: u32, name: &str) -> bool {

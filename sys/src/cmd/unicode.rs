@@ -25,6 +25,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use libc::arg::Args;
 use libc::rune::{chartorune, push_rune, RUNEMAX};
+use libc::strtoul::strtoul;
 use libc::syscall::{exits, write_all, Fd};
 
 libc::main!(main);
@@ -57,41 +58,6 @@ fn ishex(b: Option<&u8>) -> bool {
     b.is_some_and(|c| HEX.contains(c))
 }
 
-/// 9front's `strtoul(s, &end, 16)` on a 32-bit ulong: the value (all ones
-/// on overflow) and the bytes used (0 if no digits).
-fn strtoul16(s: &[u8]) -> (u32, usize) {
-    let mut p = 0;
-    while p < s.len() && matches!(s[p], b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' | b'\x0b') {
-        p += 1;
-    }
-    let mut neg = false;
-    if p < s.len() && (s[p] == b'-' || s[p] == b'+') {
-        neg = s[p] == b'-';
-        p += 1;
-    }
-    if s.get(p) == Some(&b'0') && matches!(s.get(p + 1), Some(b'x' | b'X')) && s.get(p + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
-        p += 2;
-    }
-    let (mut n, mut ovfl, start) = (0u32, false, p);
-    while let Some(v) = s.get(p).and_then(|&c| (c as char).to_digit(16)) {
-        match n.checked_mul(16).and_then(|x| x.checked_add(v)) {
-            Some(x) => n = x,
-            None => {
-                ovfl = true;
-                n = n.wrapping_mul(16).wrapping_add(v);
-            }
-        }
-        p += 1;
-    }
-    if p == start {
-        return (0, 0);
-    }
-    if ovfl {
-        return (u32::MAX, p);
-    }
-    (if neg { n.wrapping_neg() } else { n }, p)
-}
-
 /// A hex value that is a rune: the value read must fit an int and be at
 /// most Runemax.
 fn runeval(v: u32) -> Option<u32> {
@@ -109,7 +75,7 @@ fn range(out: &mut Out, argv: &[String]) -> &'static str {
         if !ishex(q.first()) {
             return bad(out);
         }
-        let (min, n) = strtoul16(q);
+        let (min, n) = strtoul(q, 16);
         let Some(mut min) = runeval(min) else { return bad(out) };
         if q.get(n) != Some(&b'-') {
             return bad(out);
@@ -118,7 +84,7 @@ fn range(out: &mut Out, argv: &[String]) -> &'static str {
         if !ishex(q.first()) {
             return bad(out);
         }
-        let (max, n) = strtoul16(q);
+        let (max, n) = strtoul(q, 16);
         let Some(max) = runeval(max) else { return bad(out) };
         if max < min || n != q.len() {
             return bad(out);
@@ -160,7 +126,7 @@ fn chars(out: &mut Out, argv: &[String], text: bool) -> &'static str {
         } else if !ishex(q.first()) {
             None
         } else {
-            let (m, n) = strtoul16(q);
+            let (m, n) = strtoul(q, 16);
             runeval(m).filter(|_| n == q.len())
         };
         let Some(m) = v else {

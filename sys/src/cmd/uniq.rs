@@ -34,10 +34,10 @@ struct Uniq {
     fout: Biobuf,
 }
 
-/// `atoi`: leading digits, else 0.
+/// C's `atoi` (libc's) as a count: uniq's skip loops run while the
+/// count is above 0, so a negative one is 0.
 fn atoi(s: &str) -> usize {
-    let d: String = s.chars().take_while(char::is_ascii_digit).collect();
-    d.parse().unwrap_or(usize::MAX)
+    libc::atol::atoi(s).max(0) as usize
 }
 
 impl Uniq {

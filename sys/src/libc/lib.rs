@@ -6,11 +6,13 @@
 //! identifier.
 //!
 //! The system calls ([`syscall`]) come from a backend chosen by feature:
-//! `linux` (the default) runs programs on Linux, `native` (to come) on
-//! planten. Built without either (`default-features = false`, as the
+//! `linux` (the default) runs programs on Linux, `native` on planten
+//! (9front's amd64 system calls, `amd64/`; it wins when both are on, so
+//! that one crate asking for `linux` cannot put std into a native
+//! program). Built without either (`default-features = false`, as the
 //! kernel does), libc has only its pure parts: 9P conversion, formatting,
 //! flag parsing.
-#![cfg_attr(not(any(test, feature = "linux")), no_std)]
+#![cfg_attr(not(any(test, all(feature = "linux", not(feature = "native")))), no_std)]
 // Unsafe code is confined to the backends; everything else forbids it.
 #![deny(unsafe_code)]
 
@@ -49,23 +51,23 @@ pub mod fltfmt;
 pub mod dirmodefmt;
 #[path = "port/date.rs"]
 pub mod date;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/ctime.rs"]
 pub mod ctime;
 // Directory entries and access over the system calls.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/dirstat.rs"]
 pub mod dirstat;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/dirfstat.rs"]
 pub mod dirfstat;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/dirwstat.rs"]
 pub mod dirwstat;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/dirfwstat.rs"]
 pub mod dirfwstat;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/access.rs"]
 pub mod access;
 
@@ -73,29 +75,82 @@ pub mod access;
 #[path = "9syscall/sys.rs"]
 pub mod sys;
 pub mod arg;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub mod main9;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub mod print;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/sysfatal.rs"]
 pub mod sysfatal;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub mod syscall;
-#[cfg(feature = "linux")]
+#[cfg(all(feature = "linux", not(feature = "native")))]
 mod linux;
 
+// The native backend (amd64/) and the 9sys and port files it needs. The
+// backend is compiled in the Linux build's tests too, for its pure parts
+// and its host-run stubs; what only a planten program can have (entry,
+// allocator, panic handler, mem*) is there only with `native`.
+#[cfg(any(feature = "native", all(test, feature = "linux")))]
+#[doc(hidden)]
+pub mod amd64;
+#[cfg(any(feature = "native", all(test, feature = "linux")))]
+#[path = "9sys/werrstr.rs"]
+pub mod werrstr;
+#[cfg(any(feature = "native", all(test, feature = "linux")))]
+#[path = "9sys/rerrstr.rs"]
+pub mod rerrstr;
+#[cfg(any(feature = "native", all(test, feature = "linux")))]
+#[path = "9sys/getpid.rs"]
+pub mod getpid;
+#[cfg(any(feature = "native", all(test, feature = "linux")))]
+#[path = "9sys/privalloc.rs"]
+pub mod privalloc;
+#[cfg(all(feature = "native", not(test)))]
+#[path = "9sys/sbrk.rs"]
+pub mod sbrk;
+#[path = "port/malloc.rs"]
+pub mod malloc;
+// 9front's environment and names over the system calls, on any backend
+// (the native one uses them).
+#[cfg(any(feature = "linux", feature = "native"))]
+#[path = "9sys/getenv.rs"]
+pub mod getenv;
+#[cfg(any(feature = "linux", feature = "native"))]
+#[path = "9sys/putenv.rs"]
+pub mod putenv;
+#[cfg(any(feature = "linux", feature = "native"))]
+#[path = "9sys/getwd.rs"]
+pub mod getwd;
+#[cfg(any(feature = "linux", feature = "native"))]
+#[path = "9sys/getppid.rs"]
+pub mod getppid;
+
 // Networking (dial(2)) and procs.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/announce.rs"]
 pub mod announce;
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/dial.rs"]
 pub mod dial;
 #[path = "port/netmkaddr.rs"]
 pub mod netmkaddr;
 #[path = "port/tokenize.rs"]
 pub mod tokenize;
-#[cfg(feature = "linux")]
+
+// Numbers from strings (port/strto*.c, atol.c, atoll.c).
+#[path = "port/strtol.rs"]
+pub mod strtol;
+#[path = "port/strtoul.rs"]
+pub mod strtoul;
+#[path = "port/strtoll.rs"]
+pub mod strtoll;
+#[path = "port/strtoull.rs"]
+pub mod strtoull;
+#[path = "port/atol.rs"]
+pub mod atol;
+#[path = "port/atoll.rs"]
+pub mod atoll;
+#[cfg(any(feature = "linux", feature = "native"))]
 #[path = "9sys/qlock.rs"]
 pub mod qlock;

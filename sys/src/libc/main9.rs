@@ -12,15 +12,14 @@
 //! ```
 //!
 //! The macro defines the entry point the backend needs: on Linux, C's
-//! `main`, called by the C runtime; natively (to come), the entry that
-//! planten's exec jumps to. Returning from the program's main function
-//! exits with an empty (successful) status, as falling off 9front's `main`
-//! does.
+//! `main`, called by the C runtime; natively, 9front's `_main`, which
+//! planten's exec jumps to (`amd64/main9.rs`). Returning from the
+//! program's main function exits with an empty (successful) status.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-static ARGV0: spin::Mutex<String> = spin::Mutex::new(String::new());
+pub(crate) static ARGV0: spin::Mutex<String> = spin::Mutex::new(String::new());
 
 /// The program's name for messages (9front's `argv0`): `argv[0]` as the
 /// program was started, unless the program set another.
@@ -44,7 +43,7 @@ pub fn start(main: fn(Vec<String>)) -> ! {
 
 /// Names the program's main function, `fn(Vec<String>)`, defined in the
 /// same module.
-#[cfg(feature = "linux")]
+#[cfg(all(feature = "linux", not(feature = "native")))]
 #[macro_export]
 macro_rules! main {
     ($main:ident) => {
@@ -54,6 +53,23 @@ macro_rules! main {
             pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
                 $crate::main9::start(super::$main)
             }
+        }
+    };
+}
+
+/// Names the program's main function, `fn(Vec<String>)`, defined in the
+/// same module. Natively the program gets 9front's entry `_main`, which
+/// the kernel's exec starts (see `amd64/main9.rs`).
+#[cfg(feature = "native")]
+#[macro_export]
+macro_rules! main {
+    ($main:ident) => {
+        #[doc(hidden)]
+        mod __libc_main9 {
+            extern "C" fn start() -> ! {
+                $crate::main9::start(super::$main)
+            }
+            $crate::__main9_entry!(start);
         }
     };
 }

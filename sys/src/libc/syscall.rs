@@ -12,14 +12,16 @@
 //!
 //! A backend provides the calls: `linux` (the default feature) implements
 //! them on Linux so that commands can be tested against real Plan 9 tools;
-//! `native` (to come) makes 9front's amd64 system calls on planten. With
+//! `native` makes 9front's amd64 system calls on planten (`amd64/`). With
 //! neither feature only the pure parts of libc are built.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-#[cfg(feature = "linux")]
+#[cfg(feature = "native")]
+use crate::amd64 as backend;
+#[cfg(all(feature = "linux", not(feature = "native")))]
 use crate::linux as backend;
 
 /// A file descriptor.
@@ -356,10 +358,10 @@ pub fn rendezvous(tag: usize, val: usize) -> usize {
 /// `rfork(RFPROC|RFMEM|flags)` with the child running `f`: a new proc
 /// that shares this one's memory and ends when `f` returns. Returns the
 /// child's pid. On Linux the proc is a thread of the process and the
-/// flags are ignored; natively it will be rfork itself. `stack` is a hint
-/// (0 for the default).
-pub fn procrfork(f: alloc::boxed::Box<dyn FnOnce() + Send + 'static>, _flags: u32, stack: usize) -> Result<Pid> {
-    keep(backend::proc::procrfork(f, stack))
+/// flags are ignored; natively it is `rfork(RFPROC|RFMEM|RFNOWAIT|flags)`
+/// with a stack of its own. `stack` is a hint (0 for the default).
+pub fn procrfork(f: alloc::boxed::Box<dyn FnOnce() + Send + 'static>, flags: u32, stack: usize) -> Result<Pid> {
+    keep(backend::proc::procrfork(f, flags, stack))
 }
 
 /// The pid of the calling proc (procs made by [`procrfork`] have their

@@ -10,8 +10,11 @@
 //!   points to itself, and [`m`] is one `mov %gs:0`. [`up`] is one
 //!   `mov %gs:8`, a single instruction, so a process that is preempted
 //!   and moved to another processor still reads its own `up` (a process
-//!   is always the `up` of the processor it runs on). Ring 3 will need
-//!   `swapgs` on the way in and out.
+//!   is always the `up` of the processor it runs on). In ring 3 GS is
+//!   the user's (0); l.rs `swapgs`es on the way in and out. The third
+//!   and fourth words are the kernel stack top for ring-3 entries and
+//!   `syscallentry`'s scratch, read through `%gs:` too; `m->tss` (dat.h's
+//!   `Tss`) is here, the GDT only in mmu.rs's `gdtinit`.
 //! - The fields are atomics or cells touched only with interrupts off on
 //!   their own processor, rather than plain C fields; `Mach` holds the
 //!   processor's timer queue (9front's `m->timers` is also in Mach), its
@@ -39,6 +42,14 @@ pub struct Mach {
     me: AtomicPtr<Mach>,
     /// `up`: the process running here, or null.
     pub up: AtomicPtr<Proc>,
+    /// The top of `up`'s kernel stack (also the TSS's RSP0), where
+    /// l.rs's `syscallentry` builds its Ureg; 0 with no process.
+    pub kstack: AtomicU64,
+    /// Scratch for `syscallentry`: the user stack pointer while it
+    /// moves to the kernel stack (interrupts are off meanwhile).
+    pub usp: AtomicU64,
+    /// `m->tss`, made by mmu.rs's `gdtinit`.
+    pub tss: AtomicPtr<Tss>,
     /// `m->machno`.
     pub machno: usize,
     /// The local APIC id (`apic->apicno`), if there is an APIC.
@@ -70,6 +81,9 @@ impl Mach {
         Mach {
             me: AtomicPtr::new(core::ptr::null_mut()),
             up: AtomicPtr::new(core::ptr::null_mut()),
+            kstack: AtomicU64::new(0),
+            usp: AtomicU64::new(0),
+            tss: AtomicPtr::new(core::ptr::null_mut()),
             machno,
             apicno: AtomicU32::new(0),
             ilockdepth: AtomicU32::new(0),
@@ -99,6 +113,60 @@ static NMACH: AtomicUsize = AtomicUsize::new(1);
 
 const _: () = assert!(core::mem::offset_of!(Mach, me) == 0);
 const _: () = assert!(core::mem::offset_of!(Mach, up) == 8);
+const _: () = assert!(core::mem::offset_of!(Mach, kstack) == MACHKSTACK);
+const _: () = assert!(core::mem::offset_of!(Mach, usp) == MACHUSP);
+
+/// Offsets of [`Mach`]'s `kstack` and `usp`, for l.rs's `%gs:` loads.
+pub const MACHKSTACK: usize = 16;
+pub const MACHUSP: usize = 24;
+
+/// The 64-bit task state segment (dat.h's `Tss`): only RSP0 (the stack
+/// a trap from ring 3 switches to) and the I/O map base are used.
+#[repr(C, packed(4))]
+pub struct Tss {
+    _rsvd0: u32,
+    pub rsp0: u64,
+    pub rsp1: u64,
+    pub rsp2: u64,
+    _rsvd1: u64,
+    pub ist: [u64; 7],
+    _rsvd2: u64,
+    /// 9front's `iomap` word: 0xDFFF (its high half, the I/O map base,
+    /// is 0, inside the limit but with no map: ring 3 gets no ports).
+    pub iomap: u32,
+}
+
+const _: () = assert!(core::mem::size_of::<Tss>() == 104);
+
+impl Tss {
+    /// A zeroed TSS with 9front's `iomap`.
+    pub const fn new() -> Self {
+        Tss {
+            _rsvd0: 0,
+            rsp0: 0,
+            rsp1: 0,
+            rsp2: 0,
+            _rsvd1: 0,
+            ist: [0; 7],
+            _rsvd2: 0,
+            iomap: 0xDFFF,
+        }
+    }
+}
+
+/// Make `top` this processor's kernel stack for traps and system calls
+/// from ring 3 (`m->tss->rsp0`, and `syscallentry`'s stack).
+pub fn setkstack(top: u64) {
+    let mm = m();
+    mm.kstack.store(top, Ordering::Relaxed);
+    let t = mm.tss.load(Ordering::Relaxed);
+    if !t.is_null() {
+        // SAFETY: the TSS is this processor's, leaked by gdtinit; the
+        // processor reads RSP0 only on a trap from ring 3, which cannot
+        // happen while the kernel runs here.
+        unsafe { core::ptr::addr_of_mut!((*t).rsp0).write_unaligned(top) };
+    }
+}
 
 /// Make `mach` this processor's (`m = mach`): record it in MACHP and
 /// point GS at it.

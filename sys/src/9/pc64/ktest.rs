@@ -55,6 +55,8 @@ pub fn run(name: &[u8]) {
         b"uart" => uart(),
         b"fpu" => fputest(),
         b"vm" => vm(),
+        b"bench" => bench(),
+        b"user" => user(),
         _ => {}
     }
 }
@@ -1414,6 +1416,428 @@ fn fputest() -> ! {
             s.bad.load(Ordering::SeqCst) == 0,
             "MXCSR lost across switches"
         );
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+/// Batches per measurement in `bench`; the median is reported.
+const BENCHBATCH: usize = 7;
+/// `sched` calls per kproc in one batch of the switch measurement.
+const BENCHYIELD: u64 = 2000;
+/// Round trips in one batch of the sleep/wakeup measurement.
+const BENCHRT: u64 = 1000;
+
+/// fastticks to nanoseconds.
+fn fast2ns(t: u64) -> u64 {
+    (t as u128 * 1_000_000_000 / clock::fasthz() as u128) as u64
+}
+
+/// The median, smallest and largest of `v`.
+fn median(v: &mut [u64]) -> (u64, u64, u64) {
+    v.sort_unstable();
+    (v[v.len() / 2], v[0], v[v.len() - 1])
+}
+
+/// The running processor's number.
+fn machno() -> usize {
+    let s = l::splhi();
+    let n = crate::dat::m().machno;
+    l::splx(s);
+    n
+}
+
+/// A measurement of the scheduler, in a stable format, under whatever
+/// processors the kernel was booted with (medians of [`BENCHBATCH`]
+/// batches, timed with `fastticks`):
+///
+/// - `bench switch`: two kernel processes each call `sched` BENCHYIELD
+///   times; the wall time of the batch over the 2·BENCHYIELD calls. On
+///   one processor every call is a switch to the other process. On
+///   several the two may run at once on different processors, so the
+///   figure is the time per `sched` call over both (a process's trip
+///   through its processor's scheduler and back); the line counts the
+///   switches and how many resumed a process on another processor.
+/// - `bench sleepwakeup`: two kernel processes take turns, each waking
+///   the other and sleeping until its turn (the `kproc` test's
+///   ping-pong); the wall time of a batch over its BENCHRT round trips.
+///   The line counts the wake-ups that ran the sleeper on a different
+///   processor from its waker.
+///
+/// No thresholds: the test checks that the numbers are there and sane.
+fn bench() -> ! {
+    struct S {
+        /// Batch start, set by the first of the pair to run (0: unset).
+        t0: AtomicU64,
+        /// Batch end, set by the last to finish.
+        t1: AtomicU64,
+        turn: AtomicU32,
+        /// The processor of the last waker.
+        waker: AtomicUsize,
+        cross: AtomicU64,
+        moved: AtomicU64,
+        ra: Rendez,
+        rb: Rendez,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        t0: AtomicU64::new(0),
+        t1: AtomicU64::new(0),
+        turn: AtomicU32::new(0),
+        waker: AtomicUsize::new(0),
+        cross: AtomicU64::new(0),
+        moved: AtomicU64::new(0),
+        ra: Rendez::default(),
+        rb: Rendez::default(),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    fn start(s: &S) {
+        let _ = s
+            .t0
+            .compare_exchange(0, clock::fastticks(), Ordering::SeqCst, Ordering::SeqCst);
+    }
+    fn finish(s: &S) {
+        s.t1.store(clock::fastticks(), Ordering::SeqCst);
+        s.ndone.fetch_add(1, Ordering::SeqCst);
+        sched::wakeup(&s.done);
+    }
+    fn reset(s: &S) {
+        s.t0.store(0, Ordering::SeqCst);
+        s.t1.store(0, Ordering::SeqCst);
+        s.turn.store(0, Ordering::SeqCst);
+        s.ndone.store(0, Ordering::SeqCst);
+    }
+    sched::kproc("ktest", move || {
+        let name = "bench";
+        let ncpu = crate::dat::nmach();
+        print!("bench: {} cpus, fastticks at {} Hz\n", ncpu, clock::fasthz());
+
+        let mut sw = [0u64; BENCHBATCH];
+        let sw0 = sched::NSWITCH.load(Ordering::Relaxed);
+        for b in sw.iter_mut() {
+            reset(s);
+            for _ in 0..2 {
+                sched::kproc("yielder", move || {
+                    start(s);
+                    let mut last = machno();
+                    for _ in 0..BENCHYIELD {
+                        sched::sched();
+                        let now = machno();
+                        if now != last {
+                            s.moved.fetch_add(1, Ordering::Relaxed);
+                        }
+                        last = now;
+                    }
+                    finish(s);
+                });
+            }
+            let n = waitdone(&s.done, &s.ndone, 2, 30);
+            check!(name, n == 2, "switch: {} of 2 kprocs finished", n);
+            let t = s.t1.load(Ordering::SeqCst) - s.t0.load(Ordering::SeqCst);
+            *b = fast2ns(t) / (2 * BENCHYIELD);
+        }
+        let nsw = sched::NSWITCH.load(Ordering::Relaxed) - sw0;
+        let (med, lo, hi) = median(&mut sw);
+        print!(
+            "bench switch: {} cpus, {} batches of 2x{} sched: median {} ns/switch, min {} max {}, {} switches, {} moved cpu\n",
+            ncpu,
+            BENCHBATCH,
+            BENCHYIELD,
+            med,
+            lo,
+            hi,
+            nsw,
+            s.moved.load(Ordering::Relaxed)
+        );
+        check!(name, lo > 0, "a switch took no time");
+        check!(
+            name,
+            nsw >= (BENCHBATCH as u64) * 2 * BENCHYIELD,
+            "{} switches for {} sched calls",
+            nsw,
+            BENCHBATCH as u64 * 2 * BENCHYIELD
+        );
+
+        let mut rt = [0u64; BENCHBATCH];
+        for b in rt.iter_mut() {
+            reset(s);
+            sched::kproc("ping", move || {
+                start(s);
+                for _ in 0..BENCHRT {
+                    let _ = sched::sleep(&s.ra, &mut || s.turn.load(Ordering::SeqCst) == 0);
+                    s.waker.store(machno(), Ordering::SeqCst);
+                    s.turn.store(1, Ordering::SeqCst);
+                    sched::wakeup(&s.rb);
+                }
+                // Wait for the last answer: a round trip is there and back.
+                let _ = sched::sleep(&s.ra, &mut || s.turn.load(Ordering::SeqCst) == 0);
+                finish(s);
+            });
+            sched::kproc("pong", move || {
+                for _ in 0..BENCHRT {
+                    let _ = sched::sleep(&s.rb, &mut || s.turn.load(Ordering::SeqCst) == 1);
+                    if s.waker.load(Ordering::SeqCst) != machno() {
+                        s.cross.fetch_add(1, Ordering::Relaxed);
+                    }
+                    s.turn.store(0, Ordering::SeqCst);
+                    sched::wakeup(&s.ra);
+                }
+                s.ndone.fetch_add(1, Ordering::SeqCst);
+                sched::wakeup(&s.done);
+            });
+            let n = waitdone(&s.done, &s.ndone, 2, 30);
+            check!(name, n == 2, "sleepwakeup: {} of 2 kprocs finished", n);
+            let t = s.t1.load(Ordering::SeqCst) - s.t0.load(Ordering::SeqCst);
+            *b = fast2ns(t) / BENCHRT;
+        }
+        let (med, lo, hi) = median(&mut rt);
+        print!(
+            "bench sleepwakeup: {} cpus, {} batches of {} round trips: median {} ns/roundtrip, min {} max {}, {} of {} wakeups cross-cpu\n",
+            ncpu,
+            BENCHBATCH,
+            BENCHRT,
+            med,
+            lo,
+            hi,
+            s.cross.load(Ordering::Relaxed),
+            BENCHBATCH as u64 * BENCHRT
+        );
+        check!(name, lo > 0, "a round trip took no time");
+        pass(name)
+    });
+    sched::schedinit()
+}
+
+// The user programs of `ktest=user`, assembled into the kernel's
+// read-only data and copied into a user page at UTZERO: position
+// independent, 9front's amd64 system call convention (number in RBP,
+// arguments in 8-byte slots above the return address on the stack,
+// SYSCALL). Each has a start label, a `_trap` label at the instruction
+// that traps (if any), and an `_end` label.
+core::arch::global_asm!(
+    ".pushsection .rodata.uprogs, \"a\"",
+    // pwrite(1, "hello from user space\n", 22, -1); exits(nil), or
+    // exits("bad pwrite") if pwrite did not return 22.
+    ".globl uhello",
+    "uhello:",
+    "    subq $48, %rsp",
+    "    movq $1, 8(%rsp)",
+    "    leaq uhello_msg(%rip), %rax",
+    "    movq %rax, 16(%rsp)",
+    "    movq $22, 24(%rsp)",
+    "    movq $-1, 32(%rsp)",
+    "    movl ${pwrite}, %ebp",
+    "    syscall",
+    "    leaq uhello_bad(%rip), %rcx",
+    "    xorl %edx, %edx",
+    "    cmpq $22, %rax",
+    "    cmovneq %rcx, %rdx",
+    "    movq %rdx, 8(%rsp)",
+    "    movl ${exits}, %ebp",
+    "    syscall",
+    "    int3",
+    "uhello_msg:",
+    "    .ascii \"hello from user space\\n\"",
+    "uhello_bad:",
+    "    .asciz \"bad pwrite\"",
+    ".globl uhello_end",
+    "uhello_end:",
+    // Read address 0, which no segment holds.
+    ".globl ufault",
+    "ufault:",
+    "    nop",
+    ".globl ufault_trap",
+    "ufault_trap:",
+    "    movq 0, %rax",
+    "    int3",
+    ".globl ufault_end",
+    "ufault_end:",
+    // Divide by zero.
+    ".globl udivide",
+    "udivide:",
+    "    xorl %ecx, %ecx",
+    "    movl $1, %eax",
+    "    xorl %edx, %edx",
+    ".globl udivide_trap",
+    "udivide_trap:",
+    "    divl %ecx",
+    "    int3",
+    ".globl udivide_end",
+    "udivide_end:",
+    // A breakpoint.
+    ".globl ubpt",
+    "ubpt:",
+    "    nop",
+    "    nop",
+    ".globl ubpt_trap",
+    "ubpt_trap:",
+    "    int3",
+    "    nop",
+    ".globl ubpt_end",
+    "ubpt_end:",
+    // A system call that does not exist.
+    ".globl ubadcall",
+    "ubadcall:",
+    "    subq $48, %rsp",
+    "    movl $9999, %ebp",
+    "    syscall",
+    ".globl ubadcall_trap",
+    "ubadcall_trap:",
+    "    int3",
+    ".globl ubadcall_end",
+    "ubadcall_end:",
+    // pwrite from an address outside every segment.
+    ".globl ubadaddr",
+    "ubadaddr:",
+    "    subq $48, %rsp",
+    "    movq $1, 8(%rsp)",
+    "    movq $16, 16(%rsp)",
+    "    movq $5, 24(%rsp)",
+    "    movq $-1, 32(%rsp)",
+    "    movl ${pwrite}, %ebp",
+    "    syscall",
+    ".globl ubadaddr_trap",
+    "ubadaddr_trap:",
+    "    int3",
+    ".globl ubadaddr_end",
+    "ubadaddr_end:",
+    ".popsection",
+    pwrite = const crate::trap::PWRITE,
+    exits = const crate::trap::EXITS,
+    options(att_syntax),
+);
+
+extern "C" {
+    static uhello: u8;
+    static uhello_end: u8;
+    static ufault: u8;
+    static ufault_trap: u8;
+    static ufault_end: u8;
+    static udivide: u8;
+    static udivide_trap: u8;
+    static udivide_end: u8;
+    static ubpt: u8;
+    static ubpt_trap: u8;
+    static ubpt_end: u8;
+    static ubadcall: u8;
+    static ubadcall_trap: u8;
+    static ubadcall_end: u8;
+    static ubadaddr: u8;
+    static ubadaddr_trap: u8;
+    static ubadaddr_end: u8;
+}
+
+/// A user program: its bytes and the offset of its trapping instruction.
+fn uprog(start: *const u8, trap: *const u8, end: *const u8) -> (&'static [u8], u64) {
+    // SAFETY: the labels delimit bytes of the kernel's read-only data
+    // (the global_asm above), mapped and never written.
+    let code = unsafe { core::slice::from_raw_parts(start, end as usize - start as usize) };
+    (code, trap as u64 - start as u64)
+}
+
+/// Start a process that runs `code` in ring 3: a user address space
+/// with the code in a one-page segment at UTZERO (a bss segment the
+/// kernel writes the bytes into; there is no text image yet) and a
+/// stack segment of USTKSIZE below USTKTOP, entered at UTZERO with the
+/// stack pointer just below USTKTOP. Returns its pid.
+fn userproc(name: &'static str, code: &'static [u8]) -> u32 {
+    use crate::mem::{BY2PG, UDSEL, UESEL, USTKSIZE, USTKTOP, UTZERO};
+    use crate::mmu::{Pmap, SEGS};
+    use port::segment::{SegType, Segtab, BSEG, NSEG, SSEG};
+    sched::kproc(name, move || {
+        let mut tab: Segtab = [None; NSEG];
+        {
+            let mut segs = SEGS.ilock();
+            tab[BSEG] = Some(
+                segs.newseg(SegType::Bss as u32, UTZERO, 1)
+                    .expect("newseg"),
+            );
+            tab[SSEG] = Some(
+                segs.newseg(SegType::Stack as u32, USTKTOP - USTKSIZE, USTKSIZE / BY2PG)
+                    .expect("newseg"),
+            );
+        }
+        assert!(code.len() as u64 <= BY2PG);
+        let s0 = l::splhi();
+        // SAFETY: the running process, alive while it runs.
+        let p = unsafe { &mut *sched::up() };
+        p.pmap = Some(Box::new(Pmap::new().expect("pmap")));
+        p.segtab = Some(tab);
+        crate::mmu::mmuswitch(p);
+        l::splx(s0);
+        // SAFETY: UTZERO is in this process's bss segment, mapped (as a
+        // zeroed page) by the fault handler on first touch.
+        unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), UTZERO as *mut u8, code.len()) };
+        let ureg = crate::trap::Ureg {
+            pc: UTZERO,
+            cs: UESEL as u64,
+            flags: 0x200,
+            sp: USTKTOP - 64,
+            ss: UDSEL as u64,
+            ..Default::default()
+        };
+        l::splhi();
+        crate::fpu::fpinit();
+        // SAFETY: ureg is on this process's kernel stack, which this
+        // processor's TSS and m->kstack name (schedinit set them when it
+        // switched here); the address space maps the code and the stack.
+        unsafe { l::touser(&ureg) }
+    })
+}
+
+/// User mode: processes run programs in ring 3 that make system calls
+/// (pwrite to the console, exits) through SYSCALL, or trap; a trap
+/// becomes a note, and with no note handler the process prints
+/// `suicide: <note>` and exits with it, the kernel going on.
+fn user() -> ! {
+    sched::kproc("ktest", || {
+        let name = "user";
+        // SAFETY: taking the addresses of the program labels only.
+        let progs = unsafe {
+            [
+                ("hello", uprog(&uhello, &uhello_end, &uhello_end)),
+                ("fault", uprog(&ufault, &ufault_trap, &ufault_end)),
+                ("divide", uprog(&udivide, &udivide_trap, &udivide_end)),
+                ("bpt", uprog(&ubpt, &ubpt_trap, &ubpt_end)),
+                ("badcall", uprog(&ubadcall, &ubadcall_trap, &ubadcall_end)),
+                ("badaddr", uprog(&ubadaddr, &ubadaddr_trap, &ubadaddr_end)),
+            ]
+        };
+        let free0 = crate::mmu::palloc().freecount();
+        for (pname, (code, trapoff)) in progs {
+            let pc = crate::mem::UTZERO + trapoff;
+            print!("ktest user: {} trap pc {:#x}\n", pname, pc);
+            let pid = userproc(pname, code);
+            let st = match sched::pwait(pid, 30) {
+                Some(st) => st,
+                None => fail(name, format_args!("{} did not exit in 30 s", pname)),
+            };
+            print!("ktest user: {} pid {} exits '{}'\n", pname, pid, st);
+            let want = match pname {
+                "hello" => alloc::string::String::new(),
+                "fault" => alloc::format!("sys: trap: fault read addr=0x0 pc={:#x}", pc),
+                "divide" => alloc::format!("sys: trap: divide error pc={:#x}", pc),
+                "bpt" => alloc::format!("sys: breakpoint pc={:#x}", pc),
+                "badcall" => alloc::format!("sys: bad sys call pc={:#x}", pc),
+                _ => alloc::format!("sys: bad address in syscall pc={:#x}", pc),
+            };
+            check!(name, st == want, "{} exits '{}', not '{}'", pname, st, want);
+        }
+        // Let the scheduler free the last one, then count the pages.
+        for _ in 0..10 {
+            sched::sched();
+        }
+        let free1 = crate::mmu::palloc().freecount();
+        print!(
+            "ktest user: {} programs, {} pages free before, {} after, {} cpus\n",
+            progs.len(),
+            free0,
+            free1,
+            crate::dat::nmach()
+        );
+        check!(name, free1 == free0, "{} pages free after, {} before", free1, free0);
         pass(name)
     });
     sched::schedinit()

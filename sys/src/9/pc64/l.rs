@@ -30,7 +30,13 @@
 //!   `multibootptr`.
 //! - The interrupt entry (`vectortable`, `_intrcommon`) builds a Ureg
 //!   and also saves the SSE state with fxsave, since kernel code uses
-//!   xmm registers; there is no TSS (no ring 3 yet).
+//!   xmm registers. From ring 3 it does `swapgs` (GS holds the Mach, not
+//!   R15/R14), and the TSS's RSP0 (mmu.rs's `gdtinit`) gives the stack.
+//! - `syscallentry` keeps 9front's convention (number in RBP, arguments
+//!   on the user stack) but builds a full Ureg, calls `syscall` with it
+//!   and returns with iretq through the trap exit, not SYSRET; `touser`
+//!   enters ring 3 with a Ureg through the same exit (9front's `touser`
+//!   SYSRETs to UTZERO+0x28 with a stack pointer).
 //! - `setlabel`/`gotolabel` become `labelswitch` (save here, continue
 //!   there) and `gotolabel`, and a `Label` also holds the System V
 //!   callee-saved registers; nothing returns twice.
@@ -342,8 +348,9 @@ pub unsafe fn outl(port: u16, v: u32) {
 // frame. The SSE/x87 state is saved below the Ureg with fxsave, since
 // kernel code uses xmm registers (9front saves it in fpu.c only for
 // processes). `trap` gets the Ureg's address; on return the state is
-// restored and iretq resumes the interrupted code. No TSS: interrupts
-// arrive only in ring 0 and stay on the current stack.
+// restored and iretq resumes the interrupted code. A trap from ring 3
+// arrives on the TSS's RSP0 (the process's kernel stack) and swaps GS on
+// the way in and out; one in ring 0 stays on the current stack.
 global_asm!(
     ".section .text",
     ".balign 16",
@@ -363,6 +370,11 @@ global_asm!(
     ".globl vectortableend",
     "vectortableend:",
     "_intrcommon:",
+    // From ring 3 (the old CS's privilege bits): GS to the kernel's.
+    "    testb $3, 24(%rsp)",
+    "    jz 1f",
+    "    swapgs",
+    "1:",
     "    pushq $0", // ds, es, fs, gs: not kept in long mode
     "    pushq %r15",
     "    pushq %r14",
@@ -385,9 +397,19 @@ global_asm!(
     "    fxsave64 (%rsp)",
     "    cld",
     "    movq %rbx, %rdi",
+    "    xorl %r12d, %r12d",
+    "5:",
+    "    testq %r12, %r12",
+    "    jnz 2f",
     "    call trap",
+    "    jmp 3f",
+    "2:",
+    "    call syscall",
+    "3:",
     "    fxrstor64 (%rsp)",
     "    movq %rbx, %rsp",
+    // touser arrives here with the Ureg it made at %rsp.
+    "_intrrestore:",
     "    popq %rax",
     "    popq %rbx",
     "    popq %rcx",
@@ -403,8 +425,65 @@ global_asm!(
     "    popq %r13",
     "    popq %r14",
     "    popq %r15",
+    // Back to ring 3: the user's GS again.
+    "    testb $3, 32(%rsp)",
+    "    jz 4f",
+    "    swapgs",
+    "4:",
     "    addq $24, %rsp", // segments, type, error
     "    iretq",
+    // syscallentry: SYSCALL from ring 3 arrives here (LSTAR), with the
+    // user's pc in RCX, flags in R11, interrupts off (SFMASK), still on
+    // the user's stack. As 9front's: swap to the kernel's GS, move to
+    // up's kernel stack and build the frame a trap from ring 3 would
+    // have (UDSEL, sp, flags, UESEL, pc, error 0, type 64), then the
+    // rest of the Ureg as _intrcommon does; `syscall` gets it. The
+    // system call number is in RBP (9front's RARG), the arguments on
+    // the user stack above the return address. The way back is
+    // _intrcommon's, with iretq rather than 9front's SYSRET, so every
+    // register comes back as the Ureg holds it.
+    ".globl syscallentry",
+    "syscallentry:",
+    "    swapgs",
+    "    movq %rsp, %gs:{machusp}",
+    "    movq %gs:{machkstack}, %rsp",
+    "    pushq ${udsel}",
+    "    pushq %gs:{machusp}",
+    "    pushq %r11",
+    "    pushq ${uesel}",
+    "    pushq %rcx",
+    "    pushq $0",
+    "    pushq ${vsyscall}",
+    "    pushq $0",
+    "    pushq %r15",
+    "    pushq %r14",
+    "    pushq %r13",
+    "    pushq %r12",
+    "    pushq %r11",
+    "    pushq %r10",
+    "    pushq %r9",
+    "    pushq %r8",
+    "    pushq %rbp",
+    "    pushq %rdi",
+    "    pushq %rsi",
+    "    pushq %rdx",
+    "    pushq %rcx",
+    "    pushq %rbx",
+    "    pushq %rax",
+    "    movq %rsp, %rbx",
+    "    subq $512, %rsp",
+    "    andq $-16, %rsp",
+    "    fxsave64 (%rsp)",
+    "    cld",
+    "    movq %rbx, %rdi",
+    "    movl $1, %r12d",
+    "    jmp 5b",
+    // touser(ureg): enter ring 3 with the registers of the Ureg at
+    // `ureg` (on the current kernel stack, which is then abandoned).
+    ".globl touser",
+    "touser:",
+    "    movq %rdi, %rsp",
+    "    jmp _intrrestore",
     // labelswitch(save, to): l.s's setlabel on `save` followed by
     // gotolabel of `to`. A Label holds sp and pc and, unlike 9front's
     // (whose compiler keeps nothing in registers across calls), the
@@ -434,6 +513,11 @@ global_asm!(
     "    movq 56(%rdi), %r15",
     "    movq 0(%rdi), %rsp",
     "    jmpq *8(%rdi)",
+    machusp = const crate::dat::MACHUSP,
+    machkstack = const crate::dat::MACHKSTACK,
+    udsel = const crate::mem::UDSEL,
+    uesel = const crate::mem::UESEL,
+    vsyscall = const crate::trap::VECTORSYSCALL,
     options(att_syntax),
 );
 
@@ -455,6 +539,52 @@ extern "C" {
     static vectortableend: u8;
     fn labelswitch(save: *mut Label, to: *const Label);
     fn gotolabel(to: *const Label) -> !;
+    fn syscallentry();
+    #[link_name = "touser"]
+    fn touser_(ureg: *const crate::trap::Ureg) -> !;
+}
+
+/// The address of `syscallentry`, for LSTAR.
+pub fn syscallentryaddr() -> u64 {
+    syscallentry as *const () as u64
+}
+
+/// `touser`: leave the kernel for ring 3 with the registers in `ureg`.
+///
+/// # Safety
+/// `ureg` must be on the current kernel stack (which is abandoned: what
+/// is on it is never dropped), with a user pc, flags, stack and the
+/// user selectors; the current address space must map the user's pages;
+/// interrupts off; this processor's kernel stack (TSS RSP0 and
+/// `m->kstack`) must be the running process's.
+pub unsafe fn touser(ureg: &crate::trap::Ureg) -> ! {
+    // SAFETY: as the caller promises.
+    unsafe { touser_(ureg) }
+}
+
+/// `lgdt`: load the GDT register.
+///
+/// # Safety
+/// `base` must hold `limit+1` bytes of descriptors that stay put, with
+/// the kernel's code and data selectors unchanged.
+pub unsafe fn lgdt(base: u64, limit: u16) {
+    #[repr(C, packed)]
+    struct Ptr {
+        limit: u16,
+        base: u64,
+    }
+    let p = Ptr { limit, base };
+    // SAFETY: as the caller promises; lgdt only reads the pointer.
+    unsafe { asm!("lgdt [{}]", in(reg) &p, options(readonly, nostack, preserves_flags)) };
+}
+
+/// `ltr`: load the task register.
+///
+/// # Safety
+/// `sel` must select an available TSS descriptor of the current GDT.
+pub unsafe fn ltr(sel: u16) {
+    // SAFETY: as the caller promises.
+    unsafe { asm!("ltr {0:x}", in(reg) sel, options(nostack, preserves_flags)) };
 }
 
 /// The address of the entry stub of vector `v`.
@@ -598,6 +728,16 @@ pub fn halt() -> ! {
 
 /// `IA32_GS_BASE`, where dat.rs keeps the processor's Mach.
 pub const MSRGSBASE: u32 = 0xc000_0101;
+/// `IA32_KERNEL_GS_BASE`: the GS base `swapgs` exchanges (the user's, 0,
+/// while the kernel runs).
+pub const MSRKGSBASE: u32 = 0xc000_0102;
+/// `Efer`, and its system-call enable bit.
+pub const MSREFERX: u32 = 0xc000_0080;
+pub const EFERSCE: u64 = 1;
+/// `Star`, `Lstar`, `Sfmask`: SYSCALL's selectors, entry and flag mask.
+pub const MSRSTAR: u32 = 0xc000_0081;
+pub const MSRLSTAR: u32 = 0xc000_0082;
+pub const MSRSFMASK: u32 = 0xc000_0084;
 
 /// `rdmsr`.
 ///

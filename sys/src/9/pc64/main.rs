@@ -145,6 +145,7 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
             .max()
             .unwrap_or(0),
     );
+    mmu::gdtinit();
     i8259::i8259init();
     trap::trapinit();
     fpu::fpuinit();

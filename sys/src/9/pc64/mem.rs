@@ -80,6 +80,27 @@ pub const KE32SEL: u16 = selector(KE32SEG, SELGDT, 0);
 /// Number of GDT entries set up at boot.
 pub const NGDT: u16 = 4;
 
+// The processor's own GDT (mmu.rs's `gdtinit`), laid out as 9front's:
+// slot 3 holds 32-bit user code there (the boot GDT's KE32SEG is needed
+// only on the way into long mode), so that SYSRET's selector arithmetic
+// (STAR) gives UDSEL and UESEL.
+/// User 32-bit code.
+pub const UE32SEG: u16 = 3;
+/// User data and stack.
+pub const UDSEG: u16 = 4;
+/// User 64-bit code.
+pub const UESEG: u16 = 5;
+/// The task state segment (two descriptors).
+pub const TSSSEG: u16 = 8;
+/// Entries in the processor's GDT.
+pub const NGDTMACH: u16 = 10;
+pub const UE32SEL: u16 = selector(UE32SEG, SELGDT, 3);
+pub const UDSEL: u16 = selector(UDSEG, SELGDT, 3);
+pub const UESEL: u16 = selector(UESEG, SELGDT, 3);
+pub const TSSSEL: u16 = selector(TSSSEG, SELGDT, 0);
+/// A 64-bit TSS descriptor's type.
+pub const SEGTSS: u32 = 0x9 << 8;
+
 // Fields in the high word of a segment descriptor.
 pub const SEGDATA: u32 = 0x10 << 8;
 pub const SEGEXEC: u32 = 0x18 << 8;

@@ -24,6 +24,10 @@
 //!   and `paddr` return `None`. [`bootbytes`] is new: it lends out memory
 //!   the boot loader left (the Multiboot information) as a slice.
 //! - No KMAP (`kmap` of pages above the KZERO window), no NX bit, no PAT.
+//! - `gdtinit` is the GDT/TSS/MSR part of `mmuinit`: per-processor GDT
+//!   and TSS from the heap, EFER.SCE, STAR, LSTAR, SFMASK as 9front;
+//!   the double map at 0 is not zapped (the AP bootstrap uses it), no
+//!   IST stacks, no `kernelro`.
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -155,8 +159,62 @@ pub fn mmuinit(ramtop: u64) {
 }
 
 /// `mmuinit` on an application processor: nothing to map (it shares
-/// the boot processor's tables); enable global pages as l.rs did.
-pub fn mmuinitap() {}
+/// the boot processor's tables); its own GDT and TSS and the system
+/// call MSRs, as on the boot processor.
+pub fn mmuinitap() {
+    gdtinit();
+}
+
+/// The GDT part of 9front's `mmuinit`: this processor's own GDT (the
+/// kernel's segments, the user's UE32SEG/UDSEG/UESEG at privilege 3, and
+/// the TSS), its TSS, `ltr`, GS bases, and SYSCALL enabled in EFER with
+/// STAR, LSTAR (l.rs's `syscallentry`) and SFMASK (interrupts off on
+/// entry) as 9front sets them. The GDT and TSS come from the heap and
+/// live for ever (9front: `m->gdt`, `mallocz`'d `m->tss`); no IST
+/// stacks.
+pub fn gdtinit() {
+    use crate::dat::Tss;
+    use crate::mem::{
+        segpl, NGDTMACH, SEGB, SEGD, SEGDATA, SEGEXEC, SEGG, SEGL, SEGP, SEGR, SEGTSS, SEGW,
+        TSSSEG, TSSSEL, UDSEG, UE32SEG, UE32SEL, UESEG, KDSEG, KESEG, KESEL,
+    };
+    let exec = |p: u32| (0u32, SEGL | SEGP | segpl(p) | SEGEXEC | SEGR);
+    let data = |p: u32| (0u32, SEGB | SEGG | SEGP | segpl(p) | SEGDATA | SEGW);
+    let exec32 = |p: u32| (0xFFFFu32, SEGG | SEGD | (0xF << 16) | SEGP | segpl(p) | SEGEXEC | SEGR);
+    let data32 = |p: u32| (0xFFFFu32, SEGB | SEGG | (0xF << 16) | SEGP | segpl(p) | SEGDATA | SEGW);
+    let tss: &'static mut Tss = alloc::boxed::Box::leak(alloc::boxed::Box::new(Tss::new()));
+    let x = tss as *mut Tss as u64;
+    let mut gdt = [(0u32, 0u32); NGDTMACH as usize];
+    gdt[KESEG as usize] = exec(0);
+    gdt[KDSEG as usize] = data(0);
+    gdt[UE32SEG as usize] = exec32(3);
+    gdt[UDSEG as usize] = data32(3);
+    gdt[UESEG as usize] = exec(3);
+    gdt[TSSSEG as usize] = (
+        ((x as u32) << 16) | (core::mem::size_of::<Tss>() as u32 - 1),
+        (x as u32 & 0xFF00_0000) | ((x >> 16) as u32 & 0xFF) | SEGTSS | segpl(0) | SEGP,
+    );
+    gdt[TSSSEG as usize + 1] = ((x >> 32) as u32, 0);
+    let g: &'static mut [(u32, u32); NGDTMACH as usize] =
+        alloc::boxed::Box::leak(alloc::boxed::Box::new(gdt));
+    let mm = crate::dat::m();
+    mm.tss.store(tss, Ordering::Release);
+    // SAFETY: the new GDT keeps the kernel's code and data descriptors
+    // at the same selectors, and it and the TSS are leaked, so they stay
+    // put; the TSS descriptor is fresh (available) for ltr. The MSR
+    // values are 9front's: SYSCALL enters at syscallentry with KESEL
+    // and interrupts off; KernelGSbase is the user's GS base, 0.
+    unsafe {
+        l::lgdt(g.as_ptr() as u64, (NGDTMACH * 8 - 1) as u16);
+        l::ltr(TSSSEL);
+        l::wrmsr(l::MSRKGSBASE, 0);
+        let efer = l::rdmsr(l::MSREFERX);
+        l::wrmsr(l::MSREFERX, efer | l::EFERSCE);
+        l::wrmsr(l::MSRSTAR, (UE32SEL as u64) << 48 | (KESEL as u64) << 32);
+        l::wrmsr(l::MSRLSTAR, l::syscallentryaddr());
+        l::wrmsr(l::MSRSFMASK, 0x200);
+    }
+}
 
 /// `vmap`: map `size` bytes of physical (device) memory at `pa`,
 /// uncached; the virtual address, or `None`.

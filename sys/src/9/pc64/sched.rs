@@ -31,9 +31,15 @@
 //! - `reprioritize` sees a load of 0 (there is no `accounttime` load
 //!   average yet), so a process runs at its base priority; the CPU
 //!   average is still kept by `updatecpu`.
-//! - A process is only a kernel process: a name, a pid, a kernel stack
-//!   of KSTACK bytes and a Rust closure; no notes are posted yet, so
-//!   `sleep` returns `Err(Eintr)` only if `notepending` is set by hand.
+//! - A process is a kernel process: a name, a pid, a kernel stack of
+//!   KSTACK bytes and a Rust closure, which may build an address space
+//!   and enter ring 3 (ktest.rs's `userproc`, l.rs's `touser`). Notes
+//!   are posted only by its own traps (trap.rs) and do not interrupt a
+//!   sleep: `sleep` returns `Err(Eintr)` only if `notepending` is set by
+//!   hand. A user process exits through [`pexitmsg`], which frees its
+//!   segments and leaves its status for [`pwait`] (a stand-in for the
+//!   parent's wait queue and Waitmsg). The closure's box is not freed
+//!   when a process leaves for ring 3 (it never returns).
 //! - `sched` does not delay for held spin locks (`nlocks` is not kept):
 //!   code holding an `ilock` cannot be preempted anyway.
 //! - The `RWlock` of qlock.c (`rlock`, `runlock`, `wlock`, `wunlock`,
@@ -79,6 +85,12 @@ pub struct Proc {
     pub segtab: Option<port::segment::Segtab>,
     /// The FPU state (fpu.rs).
     pub fpsave: crate::fpu::FPsave,
+    /// Pending notes (`p->note`, `p->nnote`...), posted by traps in
+    /// user mode and taken by trap.rs's `notify`.
+    pub notes: port::proc::Notes,
+    /// The top of the kernel stack: where traps and system calls from
+    /// ring 3 start (`m->tss->rsp0`).
+    pub kstacktop: u64,
     sched: Label,
     func: Option<Box<dyn FnOnce() + Send>>,
     _kstack: Box<[u64]>,
@@ -142,6 +154,8 @@ pub fn kprocpri(name: &'static str, pri: usize, f: impl FnOnce() + Send + 'stati
         pmap: None,
         segtab: None,
         fpsave: crate::fpu::FPsave::new(),
+        notes: port::proc::Notes::new(),
+        kstacktop: top & !15,
         sched: Label {
             sp,
             pc: linkproc as *const () as u64,
@@ -183,6 +197,64 @@ pub fn pexit() -> ! {
         procswitch();
     }
     unreachable!("pexit: Moribund process rescheduled")
+}
+
+/// Exit statuses of user processes not yet collected: (pid, status).
+static WAITS: ILock<alloc::vec::Vec<(u32, alloc::string::String)>> =
+    ILock::new_const(alloc::vec::Vec::new());
+/// Where [`pwait`] sleeps.
+static WAITR: Rendez = Rendez::new_const();
+
+/// `pexit(exitstr)` for a process with a user address space: give back
+/// its segments and page tables, leave `exitstr` for [`pwait`] (9front
+/// leaves a Waitmsg on the parent's wait queue), and exit.
+pub fn pexitmsg(exitstr: &str) -> ! {
+    let p = up();
+    // SAFETY: p is the running process; its segments and address space
+    // are its own. The kernel's page tables are loaded before the pages
+    // go back to the pool.
+    let (pid, tab) = unsafe {
+        let s = l::splhi();
+        (*p).pmap = None;
+        crate::mmu::mmuswitch(&*p);
+        l::splx(s);
+        ((*p).pid, (*p).segtab.take())
+    };
+    if let Some(t) = tab {
+        let mut segs = crate::mmu::SEGS.ilock();
+        crate::mmu::palloc().with(|pa| {
+            for id in t.iter().flatten() {
+                segs.putseg(pa, *id);
+            }
+        });
+        drop(segs);
+        crate::mmu::palloc().kick();
+    }
+    WAITS.ilock().push((pid, alloc::string::String::from(exitstr)));
+    wakeup(&WAITR);
+    pexit()
+}
+
+/// Wait for user process `pid` to exit (`pwait`, for one child) and
+/// return its exit status; `None` after `secs` seconds.
+pub fn pwait(pid: u32, secs: u64) -> Option<alloc::string::String> {
+    let t0 = clock::ticks();
+    loop {
+        let found = {
+            let mut w = WAITS.ilock();
+            w.iter()
+                .position(|e| e.0 == pid)
+                .map(|i| w.swap_remove(i).1)
+        };
+        if found.is_some() || clock::ticks() - t0 > secs * HZ {
+            return found;
+        }
+        let _ = tsleep(
+            &WAITR,
+            &mut || WAITS.ilock().iter().any(|e| e.0 == pid),
+            100,
+        );
+    }
 }
 
 /// `procswitch`: save up's context and return to this processor's
@@ -292,6 +364,7 @@ pub fn schedinit() -> ! {
                 Ordering::Relaxed,
             );
             crate::mmu::mmuswitch(&*p);
+            dat::setkstack((*p).kstacktop);
             NSWITCH.fetch_add(1, Ordering::Relaxed);
             l::switchlabel(mm.sched.get(), &(*p).sched);
             // p switched back.

@@ -10,14 +10,24 @@
 //! What differs from 9front:
 //!
 //! - The IDT is a static array in the kernel's bss, not at IDTADDR.
-//! - There are no user processes yet: no `usertrap`, `syscall`, `notify`,
-//!   `noted`, `execregs`, `forkchild`, `kenter`'s accounting or `kexit`.
+//! - User mode, first step: a trap from ring 3 becomes a note
+//!   (`usertrap`, `faultnote`, `debugbpt`), and `notify` delivers it on
+//!   the way back; with no note handlers yet it always takes popnote's
+//!   no-handler path ("suicide:" and exit). `syscall` (entered from l.rs's
+//!   `syscallentry`) has a table of two calls, `exits` and `pwrite` to the
+//!   console (fds 1 and 2, no file descriptor table yet); any other
+//!   number gets "sys: bad sys call", even those 9front has. Arguments
+//!   and buffers are checked against the segments (`okaddr`,
+//!   `validaddr`); errors return -1 without `errstr` yet. No `noted`,
+//!   `execregs`, `forkchild`, `procctl`, syscall tracing, `kenter`'s
+//!   accounting or `kexit`; the FPU state is not made illegal in note
+//!   handlers (there are none).
 //! - The FPU/SSE state of the interrupted code is saved by the entry
 //!   stub (fxsave below the Ureg) on every trap, because kernel code
 //!   uses SSE; fpu.c's lazy process FPU switching is not ported.
 //! - A page fault at a user address in a process with segments is
-//!   resolved by mmu.rs's `userfault` (port/fault.rs), in kernel mode
-//!   too (there is no user mode yet). Any other page fault
+//!   resolved by mmu.rs's `userfault` (port/fault.rs), in kernel and
+//!   user mode. Any other page fault in the kernel
 //!   prints the register dump and panics with 9front's message, "kernel fault: no user process pc=%#p addr=%#p" when no
 //!   process runs, "fault: read|write addr=%#p" in a kernel process. (In
 //!   9front the first panics without `dumpregs`.) `_dumpstack` is not
@@ -25,6 +35,8 @@
 //! - The `_rdmsrinst`/`_peekinst` recovery is not needed yet.
 
 use core::cell::UnsafeCell;
+
+use port::proc::{Delivery, NoteFlag};
 
 use crate::irq;
 use crate::l;
@@ -178,7 +190,8 @@ pub fn trapinit() {
 #[no_mangle]
 pub extern "C" fn trap(ureg: &mut Ureg) {
     let vno = ureg.typ as u8;
-    if !irq::irqhandled(ureg, vno) {
+    let user = userureg(ureg);
+    if !irq::irqhandled(ureg, vno) && !(user && usertrap(vno)) {
         dumpregs(ureg);
         match EXCNAME.get(vno as usize) {
             Some(name) => panic!("{}", name),
@@ -186,6 +199,204 @@ pub extern "C" fn trap(ureg: &mut Ureg) {
         }
     }
     l::splhi();
+    if user {
+        notify(ureg);
+    }
+}
+
+/// `userureg`: whether `ureg` was saved in ring 3.
+pub fn userureg(ureg: &Ureg) -> bool {
+    ureg.cs & 3 == 3
+}
+
+/// The running process, which a trap from ring 3 always has.
+fn me() -> &'static mut crate::sched::Proc {
+    let p = crate::sched::up();
+    assert!(!p.is_null(), "user trap with no process");
+    // SAFETY: up is alive while it runs, and only it touches its notes
+    // (there is no postnote from other processes yet).
+    unsafe { &mut *p }
+}
+
+/// `postnote(up, 1, msg, NDebug)`.
+fn postnote(msg: &str) {
+    let s = l::splhi();
+    me().notes.postnote(msg, NoteFlag::Debug);
+    l::splx(s);
+}
+
+/// `usertrap`: an exception in ring 3 becomes the note `sys: trap: ...`.
+fn usertrap(vno: u8) -> bool {
+    match EXCNAME.get(vno as usize) {
+        Some(name) => {
+            postnote(&port::proc::trapnote(name));
+            true
+        }
+        None => false,
+    }
+}
+
+/// `notify`, on the way back to ring 3: deliver the first pending note.
+/// There are no user note handlers yet (`up->notify` is nil), so, as
+/// 9front's `popnote` does then, the process prints `suicide: <note>`
+/// for a kernel (NDebug) note and exits with the note as its status.
+/// (9front's `pprint` writes to the process's fd 2; here the console.)
+fn notify(ureg: &Ureg) {
+    let p = me();
+    if p.notes.is_empty() {
+        return;
+    }
+    match p.notes.popnote(Some(ureg.pc)) {
+        None => {}
+        Some(Delivery::Exit { msg, suicide }) => {
+            if suicide {
+                print!("{} {}: suicide: {}\n", p.text, p.pid, msg);
+            }
+            l::spllo();
+            crate::sched::pexitmsg(&msg)
+        }
+        Some(Delivery::Handler(msg)) => {
+            // No process sets a handler yet.
+            l::spllo();
+            crate::sched::pexitmsg(&msg)
+        }
+    }
+}
+
+/// System call numbers (libc/9syscall/sys.h) that exist so far.
+pub const EXITS: u64 = 8;
+pub const PWRITE: u64 = 51;
+/// Arguments read from the user stack (`Sargs`; MAXSYSARG).
+const MAXSYSARG: usize = 5;
+
+/// `okaddr`: whether [addr, addr+len) lies in the running process's
+/// segments (writable ones if `write`).
+fn okaddr(addr: u64, len: u64, write: bool) -> bool {
+    let p = me();
+    let tab = match p.segtab {
+        Some(t) => t,
+        None => return false,
+    };
+    let end = match addr.checked_add(len) {
+        Some(e) if e <= crate::mem::USTKTOP => e,
+        _ => return false,
+    };
+    let segs = crate::mmu::SEGS.ilock();
+    let mut a = addr;
+    loop {
+        let (_, id) = match segs.seg(&tab, a) {
+            Some(x) => x,
+            None => return false,
+        };
+        let sg = segs.get(id);
+        if write && sg.attr & port::segment::SG_RONLY != 0 {
+            return false;
+        }
+        if end <= sg.top {
+            return true;
+        }
+        a = sg.top;
+    }
+}
+
+/// `validaddr`: as 9front's, a bad address in a system call prints
+/// `suicide: invalid address ... in sys call pc=...`, posts `sys: bad
+/// address in syscall` and fails the call (Ebadarg).
+fn validaddr(addr: u64, len: u64, write: bool, pc: u64) -> Result<(), port::Error> {
+    if okaddr(addr, len, write) {
+        return Ok(());
+    }
+    let p = me();
+    print!(
+        "{} {}: suicide: invalid address {:#x}/{} in sys call pc={:#x}\n",
+        p.text, p.pid, addr, len, pc
+    );
+    postnote(port::proc::BADADDRNOTE);
+    Err(port::Error::Ebadarg)
+}
+
+/// `syscall`: called by l.rs's `syscallentry` with the Ureg it built.
+/// As 9front's amd64 convention: the number in RBP (RARG), the
+/// arguments in 8-byte slots on the user stack above the return
+/// address (`Sargs` at sp+8), the result in RAX. Only `exits` and
+/// `pwrite` (to the console, fds 1 and 2) exist so far; any other
+/// number posts `sys: bad sys call` and fails, as in 9front.
+#[no_mangle]
+pub extern "C" fn syscall(ureg: &mut Ureg) {
+    if !userureg(ureg) {
+        panic!("syscall: cs {:#06X}", ureg.cs);
+    }
+    let scallnr = ureg.bp;
+    l::spllo();
+    let ret = sysdispatch(ureg, scallnr).unwrap_or(-1);
+    ureg.ax = ret as u64;
+    l::splhi();
+    notify(ureg);
+}
+
+fn sysdispatch(ureg: &Ureg, scallnr: u64) -> Result<i64, port::Error> {
+    let sp = ureg.sp;
+    let n = (MAXSYSARG as u64) * 8;
+    validaddr(sp.wrapping_add(8), n, false, ureg.pc)?;
+    let mut a = [0u64; MAXSYSARG];
+    for (i, v) in a.iter_mut().enumerate() {
+        // SAFETY: validaddr checked the words are in the process's
+        // segments; a page not yet there is faulted in (mmu.rs's
+        // userfault) under the process's own page tables.
+        *v = unsafe { ((sp + 8 + 8 * i as u64) as *const u64).read_volatile() };
+    }
+    match scallnr {
+        EXITS => sysexits(ureg, a[0]),
+        PWRITE => syspwrite(ureg, a[0] as i32, a[1], a[2] as i64, a[3] as i64),
+        _ => {
+            postnote(port::proc::BADSYSCALLNOTE);
+            Err(port::Error::Ebadarg)
+        }
+    }
+}
+
+/// `sysexits`: exit with the status string at `status` (nil: ""), at
+/// most ERRMAX-1 bytes; a bad one exits "invalid exit string".
+fn sysexits(ureg: &Ureg, status: u64) -> ! {
+    let mut msg = alloc::string::String::new();
+    if status != 0 {
+        if validaddr(status, 1, false, ureg.pc).is_err() {
+            crate::sched::pexitmsg("invalid exit string");
+        }
+        let mut b = alloc::vec::Vec::new();
+        for i in 0..port::proc::ERRMAX as u64 - 1 {
+            if !okaddr(status + i, 1, false) {
+                break;
+            }
+            // SAFETY: the byte is in the process's segments (okaddr).
+            let c = unsafe { ((status + i) as *const u8).read_volatile() };
+            if c == 0 {
+                break;
+            }
+            b.push(c);
+        }
+        msg = alloc::string::String::from_utf8_lossy(&b).into_owned();
+    }
+    crate::sched::pexitmsg(&msg)
+}
+
+/// `syspwrite` for the console only: fds 1 and 2 write to it (there is
+/// no file descriptor table yet); any other is Ebadfd. The offset is
+/// ignored, as the console's is.
+fn syspwrite(ureg: &Ureg, fd: i32, buf: u64, len: i64, _off: i64) -> Result<i64, port::Error> {
+    // As 9front's write: a negative length is a huge one, so an invalid
+    // address.
+    validaddr(buf, len as u64, false, ureg.pc)?;
+    if fd != 1 && fd != 2 {
+        return Err(port::Error::Ebadfd);
+    }
+    let mut v = alloc::vec::Vec::with_capacity(len as usize);
+    for i in 0..len as u64 {
+        // SAFETY: validaddr checked [buf, buf+len).
+        v.push(unsafe { ((buf + i) as *const u8).read_volatile() });
+    }
+    print!("{}", alloc::string::String::from_utf8_lossy(&v));
+    Ok(len)
 }
 
 /// `dumpregs`: the registers of `ureg` and the control registers, in
@@ -261,8 +472,13 @@ fn debugexc(_ureg: &mut Ureg, _a: usize) {
     panic!("kernel debug exception dr6={:#010x}", 0);
 }
 
-fn debugbpt(_ureg: &mut Ureg, _a: usize) {
-    panic!("kernel bpt");
+fn debugbpt(ureg: &mut Ureg, _a: usize) {
+    if !userureg(ureg) {
+        panic!("kernel bpt");
+    }
+    // The pc of the int3 itself, as 9front restores it.
+    ureg.pc -= 1;
+    postnote(port::proc::BPTNOTE);
 }
 
 fn doublefault(_ureg: &mut Ureg, _a: usize) {
@@ -279,6 +495,11 @@ fn faultamd64(ureg: &mut Ureg, _a: usize) {
     let addr = l::getcr2();
     let read = ureg.error & 2 == 0;
     if addr < crate::mem::USTKTOP && crate::mmu::userfault(addr, read) {
+        return;
+    }
+    if userureg(ureg) {
+        // faultnote.
+        postnote(&port::proc::faultnote(read, addr));
         return;
     }
     dumpregs(ureg);

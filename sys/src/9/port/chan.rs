@@ -55,8 +55,8 @@ use core::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 
 use libc::cleanname::cleanname;
 use libc::fcall::{
-    Dir, Qid, BIT16SZ, DMDIR, ERRMAX, MAXWELEM, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC,
-    QTDIR, STATFIXLEN,
+    Dir, Qid, BIT16SZ, DMDIR, ERRMAX, MAXWELEM, OCEXEC, OEXCL, OEXEC, ORCLOSE, OTRUNC, QTDIR,
+    STATFIXLEN,
 };
 
 use crate::dev::{devallowed, Dev, Devtab, Walkqid};
@@ -436,10 +436,7 @@ pub fn eqchan<S: Sched>(a: &Chan<S>, b: &Chan<S>, skipvers: bool) -> bool {
 
 /// `eqchantdqid`: whether `a` is the file `qid` of device `typ`, `dev`.
 pub fn eqchantdqid<S: Sched>(a: &Chan<S>, typ: usize, dev: u32, qid: Qid, skipvers: bool) -> bool {
-    a.qid.path == qid.path
-        && (skipvers || a.qid.vers == qid.vers)
-        && a.typ == typ
-        && a.dev == dev
+    a.qid.path == qid.path && (skipvers || a.qid.vers == qid.vers) && a.typ == typ && a.dev == dev
 }
 
 /// A mounted-upon file and what is mounted on it (9front's `Mhead`).
@@ -591,7 +588,11 @@ pub fn cunmount<S: Sched>(up: &Up<S>, mnt: &Chan<S>, mounted: Option<&Chan<S>>) 
     };
     let mut list = m.setmounts(Vec::new());
     let i = list.iter().position(|f| {
-        eqchan(&f.to, mounted, true) || f.to.mchan.as_ref().is_some_and(|mc| eqchan(mc, mounted, true))
+        eqchan(&f.to, mounted, true)
+            || f.to
+                .mchan
+                .as_ref()
+                .is_some_and(|mc| eqchan(mc, mounted, true))
     });
     let Some(i) = i else {
         m.setmounts(list);
@@ -621,14 +622,12 @@ pub fn cclone<S: Sched>(up: &Up<S>, c: &Chan<S>) -> Result<Chan<S>> {
     Ok(nc)
 }
 
+/// What [`findmount`] finds: the first member and the mount head.
+pub type Found<S> = (Arc<Chan<S>>, Arc<Mhead<S>>);
+
 /// `findmount`: what is mounted on the file `qid` of device `typ`, `dev`
 /// in the current name space: the first member and the mount head.
-pub fn findmount<S: Sched>(
-    up: &Up<S>,
-    typ: usize,
-    dev: u32,
-    qid: Qid,
-) -> Result<Option<(Arc<Chan<S>>, Arc<Mhead<S>>)>> {
+pub fn findmount<S: Sched>(up: &Up<S>, typ: usize, dev: u32, qid: Qid) -> Result<Option<Found<S>>> {
     let pg = &up.pgrp;
     let _ns = pg.ns.rlock()?;
     let m = pg.mnthash.ilock()[pg.hash(qid)]
@@ -712,15 +711,12 @@ pub fn walk<S: Sched>(
         }
         let mut ntry = (names.len() - nhave).min(MAXWELEM);
         let mut dotdot = false;
-        for i in 0..ntry {
-            if isdotdot(names[nhave + i]) {
-                if i == 0 {
-                    dotdot = true;
-                    ntry = 1;
-                } else {
-                    ntry = i;
-                }
-                break;
+        if let Some(i) = names[nhave..nhave + ntry].iter().position(|n| isdotdot(n)) {
+            if i == 0 {
+                dotdot = true;
+                ntry = 1;
+            } else {
+                ntry = i;
             }
         }
         if !dotdot && !nomount && !didmount {
@@ -858,8 +854,7 @@ pub fn createdir<S: Sched>(up: &Up<S>, c: Arc<Chan<S>>, m: &Mhead<S>) -> Result<
 pub fn skipslash(name: &str) -> &str {
     let b = name.as_bytes();
     let mut i = 0;
-    while i < b.len()
-        && (b[i] == b'/' || (b[i] == b'.' && (i + 1 == b.len() || b[i + 1] == b'/')))
+    while i < b.len() && (b[i] == b'/' || (b[i] == b'.' && (i + 1 == b.len() || b[i + 1] == b'/')))
     {
         i += 1;
     }
@@ -983,7 +978,7 @@ pub fn quotefmt(s: &str, nout: usize, sharp: bool) -> String {
 /// `snprint(buf, ERRMAX, "%s: %#q", err, name)`.
 fn errname(err: &str, name: &str) -> Error {
     let mut s = String::from(utftrunc(err, ERRMAX - 1));
-    if s.len() + 2 <= ERRMAX - 1 {
+    if s.len() + 2 < ERRMAX {
         s.push_str(": ");
         let room = ERRMAX - 1 - s.len();
         s.push_str(&quotefmt(name, room, true));
@@ -1211,13 +1206,8 @@ fn namecwalk<S: Sched>(
                 let mut cnew = cunique(up, cnew)?;
                 cnew.path = c.path.clone();
                 let d = cnew.devp()?;
-                let mut cnew = d.create(
-                    up,
-                    cnew,
-                    last[0],
-                    omode & !(OEXCL | OCEXEC as u32),
-                    perm,
-                )?;
+                let mut cnew =
+                    d.create(up, cnew, last[0], omode & !(OEXCL | OCEXEC as u32), perm)?;
                 if omode & ORCLOSE as u32 != 0 {
                     cnew.setflag(CRCLOSE);
                 }
@@ -1320,4 +1310,450 @@ pub fn setroot<S: Sched>(up: &mut Up<S>, name: &str) -> Result<()> {
     up.slash = Some(c);
     up.dot = Some(Arc::new(dot));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portdat::{MBEFORE, MCREATE};
+    use crate::sysfile::{
+        sysbind, syschdir, sysclose, syscreate, sysfd2path, sysopen, sysremove, sysunmount,
+    };
+    use crate::testdev::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+    use core::sync::atomic::Ordering;
+    use libc::fcall::{ORDWR, OREAD, OWRITE};
+
+    fn open(up: &Up<H>, name: &str, mode: u8) -> Result<usize> {
+        sysopen(up, name, mode as u32)
+    }
+
+    #[test]
+    fn bind_replace_hides_the_old_directory() {
+        // bind(2) MREPL: "Henceforth, an evaluation of old will be
+        // translated to the new file", a union of one directory.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MREPL).unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "b1"]);
+        assert_eq!(cat(up, "/a/x").unwrap(), "b");
+        assert_eq!(
+            err(open(up, "/a/a1", OREAD)),
+            "file does not exist: '/a/a1'"
+        );
+        // The new name still refers to its own file (bind(1)).
+        assert_eq!(ls(up, "/b"), ["x", "b1"]);
+    }
+
+    #[test]
+    fn bind_before_and_after_search_order() {
+        // bind(2): after MBEFORE "the new directory will be searched
+        // first"; MAFTER puts it at the end of the union.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MAFTER).unwrap();
+        assert_eq!(cat(up, "/a/x").unwrap(), "a", "the original comes first");
+        assert_eq!(cat(up, "/a/b1").unwrap(), "", "b's files are found too");
+        sysbind(up, "/c", "/a", MBEFORE).unwrap();
+        sysbind(up, "/b", "/y", MBEFORE).unwrap();
+        assert_eq!(cat(up, "/y/x").unwrap(), "b");
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        assert_eq!(cat(up, "/a/x").unwrap(), "b", "MBEFORE member found first");
+        assert_eq!(cat(up, "/a/a1").unwrap(), "", "then the original");
+    }
+
+    #[test]
+    fn bind_needs_matching_kinds() {
+        // cmount: both directories, or both files with MREPL; else
+        // Emount. bindmount: unknown flags or MBEFORE|MAFTER are Ebadarg.
+        let w = world();
+        let up = &w.up;
+        w.y.mk("root", "g", "gee");
+        assert_eq!(err(sysbind(up, "/f", "/a", MREPL)), "inconsistent mount");
+        assert_eq!(err(sysbind(up, "/a", "/f", MREPL)), "inconsistent mount");
+        assert_eq!(err(sysbind(up, "/g", "/f", MAFTER)), "inconsistent mount");
+        sysbind(up, "/g", "/f", MREPL).unwrap();
+        assert_eq!(cat(up, "/f").unwrap(), "gee");
+        assert_eq!(
+            err(sysbind(up, "/b", "/a", MBEFORE | MAFTER)),
+            "bad arg in system call"
+        );
+        assert_eq!(
+            err(sysbind(up, "/b", "/a", 0x100)),
+            "bad arg in system call"
+        );
+        assert_eq!(
+            err(sysbind(up, "/nope", "/a", 0)),
+            "file does not exist: '/nope'"
+        );
+        assert_eq!(
+            err(sysbind(up, "/b", "/a/nope", 0)),
+            "file does not exist: '/a/nope'"
+        );
+    }
+
+    #[test]
+    fn unmount_one_member_or_all() {
+        // bind(2)/unmount(1): with a name, undo that one binding
+        // (Eunion if it is not in the union); without, undo everything
+        // (Eunmount if nothing is mounted).
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        sysbind(up, "/c", "/a", MAFTER).unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "b1", "x", "a1", "c1"]);
+        sysunmount(up, Some("/b"), "/a").unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "a1", "c1"]);
+        assert_eq!(err(sysunmount(up, Some("/b"), "/a")), "not in union");
+        assert_eq!(err(sysunmount(up, Some("/d"), "/a")), "not in union");
+        sysunmount(up, None, "/a").unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "a1"]);
+        assert_eq!(err(sysunmount(up, None, "/a")), "not mounted");
+        // Taking out the last member takes out the mount point.
+        sysbind(up, "/d", "/x", MREPL).unwrap();
+        assert_eq!(ls(up, "/x"), ["d1"]);
+        sysunmount(up, Some("/d"), "/x").unwrap();
+        assert_eq!(ls(up, "/x"), Vec::<String>::new());
+        assert_eq!(err(sysunmount(up, None, "/x")), "not mounted");
+    }
+
+    #[test]
+    fn binding_a_union_copies_it() {
+        // cmount: "copy a union when binding it onto a directory": the
+        // new name gets every member, in order (MREPL puts the others
+        // after the first); later changes to the old union do not follow.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        sysbind(up, "/a", "/y", MREPL).unwrap();
+        assert_eq!(ls(up, "/y"), ["x", "b1", "x", "a1"]);
+        sysbind(up, "/c", "/a", MAFTER).unwrap();
+        assert_eq!(ls(up, "/y"), ["x", "b1", "x", "a1"]);
+        sysbind(up, "/a", "/x", MAFTER).unwrap();
+        assert_eq!(ls(up, "/x"), ["x", "b1", "x", "a1", "c1"]);
+        let x = namec(up, "/x", Amode::Amount, 0, 0).unwrap();
+        let (_, m) = findmount(up, x.typ, x.dev, x.qid).unwrap().unwrap();
+        let flags: Vec<u32> = m.mounts().iter().map(|m| m.mflag).collect();
+        assert_eq!(flags, [0, MAFTER, MAFTER, MAFTER]);
+    }
+
+    #[test]
+    fn create_goes_to_the_first_mcreate_member() {
+        // bind(1) -c: "a new file created in a union directory ... is
+        // placed in the first element of the union that has been bound
+        // or mounted with the -c flag"; chan.c's createdir.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        sysbind(up, "/c", "/a", MAFTER | MCREATE).unwrap();
+        sysbind(up, "/d", "/a", MAFTER | MCREATE).unwrap();
+        let fd = syscreate(up, "/a/new", OWRITE as u32, 0o644).unwrap();
+        assert_eq!(sysfd2path(up, fd as i32).unwrap(), "/a/new");
+        assert!(w.y.exists("root", "c/new"));
+        assert!(!w.y.exists("root", "d/new"));
+        assert!(!w.y.exists("root", "b/new"));
+        assert!(!w.y.exists("root", "a/new"));
+        sysclose(up, fd as i32).unwrap();
+        assert_eq!(cat(up, "/a/new").unwrap(), "");
+        // A later MBEFORE|MCREATE member takes over.
+        sysbind(up, "/x", "/a", MBEFORE | MCREATE).unwrap();
+        syscreate(up, "/a/newer", OWRITE as u32, 0o644).unwrap();
+        assert!(w.y.exists("root", "x/newer"));
+    }
+
+    #[test]
+    fn create_in_a_union_without_mcreate_fails() {
+        // bind(2): the members are searched for one with MCREATE; with
+        // none, Enocreate. Even a plain MREPL bind forbids creation.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        assert_eq!(
+            err(syscreate(up, "/a/new", OWRITE as u32, 0o644)),
+            "mounted directory forbids creation: '/a/new'"
+        );
+        sysbind(up, "/c", "/x", MREPL).unwrap();
+        assert_eq!(
+            err(syscreate(up, "/x/new", OWRITE as u32, 0o644)),
+            "mounted directory forbids creation: '/x/new'"
+        );
+        // A file that exists is opened and truncated instead (open(2)).
+        let fd = syscreate(up, "/a/x", ORDWR as u32, 0o644).unwrap();
+        assert_eq!(sysfd2path(up, fd as i32).unwrap(), "/a/x");
+        assert_eq!(cat(up, "/b/x").unwrap(), "", "truncated");
+        assert_eq!(cat(up, "/a/a1").unwrap(), "");
+        // With OEXCL it must not exist (open(2)).
+        assert_eq!(
+            err(syscreate(up, "/a/a1", OWRITE as u32 | OEXCL, 0o644)),
+            "file already exists: '/a/a1'"
+        );
+        // -c of a union is refused (cmount).
+        assert_eq!(
+            err(sysbind(up, "/a", "/y", MREPL | MCREATE)),
+            "inconsistent mount"
+        );
+        sysbind(up, "/x", "/y", MREPL | MCREATE).unwrap_err();
+        sysbind(up, "/d", "/y", MREPL | MCREATE).unwrap();
+        syscreate(up, "/y/made", OWRITE as u32, 0o644).unwrap();
+        assert!(w.y.exists("root", "d/made"));
+    }
+
+    #[test]
+    fn dotdot_is_lexical() {
+        // intro(2): ".." is evaluated lexically by the name the file was
+        // reached by; walking .. out of a bind returns to where the name
+        // came from, not to the parent of the bound directory.
+        let w = world();
+        w.y.mk("root", "sub/s/dd/in", "in");
+        let mut up = w.up;
+        sysbind(&up, "/sub/s", "/x", MREPL).unwrap();
+        assert_eq!(ls(&up, "/x"), ["deep", "dd"]);
+        let root = ls(&up, "/");
+        assert_eq!(ls(&up, "/x/.."), root, "/x/.. is /, not /sub");
+        let fd = open(&up, "/x/..", OREAD).unwrap();
+        assert_eq!(sysfd2path(&up, fd as i32).unwrap(), "/");
+        assert_eq!(cat(&up, "/x/dd/../deep").unwrap(), "deep");
+        assert_eq!(ls(&up, "/x/dd/.."), ["deep", "dd"], "back into the union");
+        assert_eq!(
+            err(open(&up, "/x/deep/..", OREAD)),
+            "not a directory: '/x/deep'"
+        );
+        let fd = open(&up, "/x/dd/..", OREAD).unwrap();
+        assert_eq!(sysfd2path(&up, fd as i32).unwrap(), "/x");
+        // From a current directory reached through the bind.
+        syschdir(&mut up, "/x").unwrap();
+        assert_eq!(cat(&up, "deep").unwrap(), "deep");
+        assert_eq!(ls(&up, ".."), root);
+        assert_eq!(ls(&up, "../.."), root, "/.. is /");
+        // In a device tree, #Z/dir/.. is #Z.
+        let fd = open(&up, "#Z/dir/..", OREAD).unwrap();
+        assert_eq!(sysfd2path(&up, fd as i32).unwrap(), "#Z");
+    }
+
+    #[test]
+    fn sharp_names_do_not_cross_mount_points() {
+        // namec: names that begin with # set nomount.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "#Z", "/x", MREPL).unwrap();
+        sysbind(up, "/c", "#Z/dir", MREPL).unwrap();
+        assert_eq!(ls(up, "/x/dir"), ["c1"], "through / the bind applies");
+        // Through #Z it does not: #Z/dir reads as devgen makes it, which
+        // lists the table's entries whatever the directory (dev.c).
+        assert_eq!(ls(up, "#Z/dir"), ["a", "b", "ro", "secret", "dir", "x"]);
+        assert_eq!(
+            err(open(up, "#Z/dir/c1", OREAD)),
+            "file does not exist: '#Z/dir/c1'"
+        );
+        assert_eq!(cat(up, "/x/a").unwrap(), "hello");
+        assert_eq!(err(open(up, "#Q", OREAD)), "unknown device in # filename");
+        assert_eq!(err(open(up, "#", OREAD)), "unknown device in # filename");
+        let long = "#Z".to_string() + &"s".repeat(200);
+        assert_eq!(err(open(up, &long, OREAD)), "file name syntax");
+    }
+
+    #[test]
+    fn name_errors_are_9fronts() {
+        // chan.c: walk sets the error and how much of the name to show;
+        // namelenerror writes "%s: %#q".
+        let w = world();
+        let mut up = w.up;
+        let e = |up: &Up<H>, n: &str| err(open(up, n, OREAD));
+        assert_eq!(e(&up, "/nope"), "file does not exist: '/nope'");
+        assert_eq!(e(&up, "/a/nope/deeper"), "file does not exist: '/a/nope'");
+        assert_eq!(e(&up, "/a/nope"), "file does not exist: '/a/nope'");
+        assert_eq!(e(&up, "nope"), "file does not exist: 'nope'");
+        assert_eq!(e(&up, "/f/x"), "not a directory: '/f'");
+        assert_eq!(e(&up, "/f/x/y"), "not a directory: '/f'");
+        assert_eq!(e(&up, "/f/"), "not a directory: '/f/'");
+        assert_eq!(e(&up, "/f/."), "not a directory: '/f/.'");
+        assert_eq!(err(syschdir(&mut up, "/f")), "not a directory: '/f'");
+        assert_eq!(e(&up, "#Z/secret"), "permission denied: '#Z/secret'");
+        assert_eq!(e(&up, "#Z/nope"), "file does not exist: '#Z/nope'");
+        assert_eq!(
+            err(open(&up, "#Z/ro", OWRITE)),
+            "permission denied: '#Z/ro'"
+        );
+        assert_eq!(err(open(&up, "/a", OWRITE)), "permission denied: '/a'");
+        assert_eq!(err(open(&up, "/", OWRITE)), "permission denied");
+        assert_eq!(err(open(&up, "/a", OEXEC)), "cannot exec directory: '/a'");
+        assert_eq!(
+            e(&up, "/a/b\x01c"),
+            "bad character in file name: '/a/b\x01c'"
+        );
+        assert_eq!(e(&up, "/a/b\x7fc"), "bad character in file name: /a/b\x7fc");
+        assert_eq!(e(&up, ""), "empty file name");
+        assert_eq!(e(&up, &"a".repeat(1 << 16)), "name too long");
+        assert_eq!(e(&up, "it's"), "file does not exist: 'it''s'");
+        assert_eq!(
+            err(syscreate(&up, "/a/new/", OWRITE as u32, 0o644)),
+            "create without DMDIR: '/a/new/'"
+        );
+        assert_eq!(
+            err(syscreate(&up, "/", OREAD as u32, DMDIR | 0o777)),
+            "file already exists"
+        );
+    }
+
+    #[test]
+    fn long_names_show_a_suffix() {
+        // namelenerror: a name of ERRMAX/3 bytes or more that would make
+        // the message 2*ERRMAX/3 long shows "..." and the shortest
+        // suffix from a slash that is that long.
+        let w = world();
+        let up = &w.up;
+        // "/a/" then nine 9-byte elements: the failure is at the first.
+        let name = "/a/".to_string() + &["nonexist1"; 9].join("/");
+        assert_eq!(name.len(), 92);
+        let msg = err(open(up, &name, OREAD));
+        // The shown part is "/a/nonexist1": 12 bytes, short enough.
+        assert_eq!(msg, "file does not exist: '/a/nonexist1'");
+        // Fail at the end of a long name of existing directories.
+        let mut path = String::new();
+        for i in 0..8 {
+            path.push_str(&format!("/dir{i}-long"));
+        }
+        w.y.mk("root", &(path[1..].to_string() + "/"), "");
+        let name = path.clone() + "/missing";
+        assert_eq!(name.len(), 8 * 10 + 8);
+        // len 88 >= 42 and 88+19 >= 85: back up a slash at a time while
+        // the suffix is shorter than 42 or than 85-19: the do-while stops
+        // at 68 bytes and shows the suffix before that step, 58 bytes.
+        assert_eq!(
+            err(open(up, &name, OREAD)),
+            "file does not exist: '.../dir3-long/dir4-long/dir5-long/dir6-long/dir7-long/missing'"
+        );
+        let m = err(open(up, &(path + "/" + &"z".repeat(100)), OREAD));
+        assert!(m.starts_with("file does not exist: '..."), "{m}");
+        assert!(m.len() < ERRMAX, "{}", m.len());
+        assert!(m.ends_with("zzz'"), "{m}");
+    }
+
+    #[test]
+    fn errstr_truncation_is_kstrcpys() {
+        // kstrcpy: a string too long for the buffer is cut at a rune
+        // boundary with "..." at the end.
+        assert_eq!(kstrcpy("short", ERRMAX), "short");
+        let long = "x".repeat(200);
+        let k = kstrcpy(&long, ERRMAX);
+        assert_eq!(k.len(), 126);
+        assert!(k.ends_with("x..."));
+        let u = "é".repeat(100);
+        let k = kstrcpy(&u, ERRMAX);
+        assert!(k.ends_with("é..."));
+        assert_eq!(k.len(), 122 + 3);
+        // %#q always quotes; %q only when needed.
+        assert_eq!(quotefmt("abc", 100, true), "'abc'");
+        assert_eq!(quotefmt("abc", 100, false), "abc");
+        assert_eq!(quotefmt("a b", 100, false), "'a b'");
+        assert_eq!(quotefmt("a'b", 100, true), "'a''b'");
+        assert_eq!(quotefmt("abcdef", 5, true), "'abc'");
+    }
+
+    #[test]
+    fn paths_and_parsename() {
+        // parsename: elements, offsets and mustbedir.
+        let e = parsename("/a//b/./c/");
+        assert_eq!(e.elems, ["a", "b", "c"]);
+        assert!(e.mustbedir);
+        assert_eq!(e.off, [1, 2, 5, 10]);
+        let e = parsename("a/b");
+        assert_eq!(e.elems, ["a", "b"]);
+        assert_eq!(e.off, [0, 1, 3]);
+        assert!(!e.mustbedir);
+        let e = parsename("/");
+        assert!(e.elems.is_empty() && e.mustbedir);
+        // addelem and fixdotdotname.
+        let p: Arc<Path<H>> = newpath("#Z");
+        let p = addelem(p, "dir", None);
+        assert_eq!(p.s, "#Z/dir");
+        assert_eq!(p.mtpt.len(), 2);
+        let p = addelem(p, "..", None);
+        assert_eq!(p.s, "#Z");
+        assert_eq!(p.mtpt.len(), 1);
+        let p: Arc<Path<H>> = newpath("#/");
+        let p = addelem(addelem(p, "x", None), "..", None);
+        assert_eq!(p.s, "#/");
+        let p: Arc<Path<H>> = newpath("/");
+        let p = addelem(addelem(addelem(p, "a", None), "b", None), "..", None);
+        assert_eq!(p.s, "/a");
+        assert_eq!(addelem(p, ".", None).s, "/a");
+        assert_eq!(skipslash("/./a"), "a");
+        assert_eq!(skipslash("./.x"), ".x");
+    }
+
+    #[test]
+    fn channels_close_when_the_last_reference_goes() {
+        // cclose: the device's close runs when the last reference is
+        // dropped, not before.
+        let w = world();
+        let up = &w.up;
+        let c = namec(up, "#Z/a", Amode::Aopen, OREAD as u32, 0).unwrap();
+        let before = w.z.closes.load(Ordering::SeqCst);
+        let c2 = c.clone();
+        drop(c);
+        assert_eq!(w.z.closes.load(Ordering::SeqCst), before);
+        drop(c2);
+        assert_eq!(w.z.closes.load(Ordering::SeqCst), before + 1);
+        // A mount holds its channel until it is unmounted.
+        sysbind(up, "#Z", "/x", MREPL).unwrap();
+        let before = w.z.closes.load(Ordering::SeqCst);
+        sysunmount(up, None, "/x").unwrap();
+        assert_eq!(w.z.closes.load(Ordering::SeqCst), before + 1);
+        // So does a name space until its last process lets go.
+        sysbind(up, "#Z", "/x", MREPL).unwrap();
+        let before = w.z.closes.load(Ordering::SeqCst);
+        let World { up, .. } = w;
+        let pg = up.pgrp.clone();
+        drop(up);
+        assert_eq!(w.z.closes.load(Ordering::SeqCst), before);
+        drop(pg);
+        assert_eq!(w.z.closes.load(Ordering::SeqCst), before + 1);
+    }
+
+    #[test]
+    fn remove_follows_the_name_space() {
+        // sysremove: mount points may not be removed (Eismtpt); other
+        // files go from the member the walk found.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        assert_eq!(err(sysremove(up, "/a")), "is a mount point");
+        sysremove(up, "/a/x").unwrap();
+        assert!(!w.y.exists("root", "b/x"));
+        assert!(w.y.exists("root", "a/x"));
+        assert_eq!(cat(up, "/a/x").unwrap(), "a");
+        assert_eq!(err(sysremove(up, "#Z/a")), "permission denied");
+        assert_eq!(
+            err(sysremove(up, "/a/gone")),
+            "file does not exist: '/a/gone'"
+        );
+    }
+
+    #[test]
+    fn findmount_matches_device_and_qid() {
+        // eqchan: a mount point is the file of that qid path on that
+        // device instance; the same path on another instance is not.
+        let w = world();
+        let up = &w.up;
+        w.y.mk("other", "a/", "");
+        sysbind(up, "/b", "/a", MREPL).unwrap();
+        sysbind(up, "#Yother", "/y", MREPL).unwrap();
+        assert_eq!(
+            ls(up, "/y/a"),
+            Vec::<String>::new(),
+            "#Yother's /a is not /a"
+        );
+        assert_eq!(ls(up, "/a"), ["x", "b1"]);
+        let a = namec(up, "/a", Amode::Amount, 0, 0).unwrap();
+        let m = findmount(up, a.typ, a.dev, a.qid).unwrap();
+        let (to, mh) = m.unwrap();
+        assert_eq!(to.path.s, "/b");
+        assert_eq!(mh.nmount(), 1);
+        assert!(eqchan(&mh.from, &a, true));
+        let _ = vec![0];
+    }
 }

@@ -99,7 +99,7 @@ pub enum Gen {
 /// A generator (9front's `Devgen`): the entry `i` of the directory `c`
 /// (or, for [`DEVDOTDOT`], its parent), or with a name the entry of that
 /// name. See [`devgen`] for the conventions the helpers assume.
-pub type Devgen<S> = dyn Fn(&Up<S>, &Chan<S>, Option<&str>, &[Dirtab], i32) -> Result<Gen>;
+pub type Devgen<'a, S> = dyn Fn(&Up<S>, &Chan<S>, Option<&str>, &[Dirtab], i32) -> Result<Gen> + 'a;
 
 /// A device: an entry of 9front's `devtab[]`.
 pub trait Dev<S: Sched>: Send + Sync {
@@ -124,14 +124,7 @@ pub trait Dev<S: Sched>: Send + Sync {
     /// Open `c` (which the caller owns) with `omode`.
     fn open(&self, up: &Up<S>, c: Chan<S>, omode: u32) -> Result<Arc<Chan<S>>>;
     /// Create `name` in the directory `c` and open it.
-    fn create(
-        &self,
-        up: &Up<S>,
-        c: Chan<S>,
-        name: &str,
-        omode: u32,
-        perm: u32,
-    ) -> Result<Chan<S>> {
+    fn create(&self, up: &Up<S>, c: Chan<S>, name: &str, omode: u32, perm: u32) -> Result<Chan<S>> {
         devcreate(up, c, name, omode, perm)
     }
     /// The last reference to `c` has gone.
@@ -328,7 +321,7 @@ pub fn devgen<S: Sched>(
 }
 
 fn gen<S: Sched>(
-    g: Option<&Devgen<S>>,
+    g: Option<&Devgen<'_, S>>,
     up: &Up<S>,
     c: &Chan<S>,
     name: Option<&str>,
@@ -390,7 +383,7 @@ pub fn devwalk<S: Sched>(
     c: &Chan<S>,
     names: &[&str],
     tab: &[Dirtab],
-    g: Option<&Devgen<S>>,
+    g: Option<&Devgen<'_, S>>,
 ) -> Result<Walkqid<S>> {
     if !names.is_empty() {
         isdir(c)?;
@@ -484,7 +477,7 @@ pub fn devstat<S: Sched>(
     c: &Chan<S>,
     db: &mut [u8],
     tab: &[Dirtab],
-    g: Option<&Devgen<S>>,
+    g: Option<&Devgen<'_, S>>,
 ) -> Result<usize> {
     let mut i = 0;
     loop {
@@ -526,7 +519,7 @@ pub fn devdirread<S: Sched>(
     c: &Chan<S>,
     d: &mut [u8],
     tab: &[Dirtab],
-    g: Option<&Devgen<S>>,
+    g: Option<&Devgen<'_, S>>,
 ) -> Result<usize> {
     let mut dri = c.dri();
     let mut m = 0;
@@ -582,7 +575,7 @@ pub fn devopen<S: Sched>(
     mut c: Chan<S>,
     omode: u32,
     tab: &[Dirtab],
-    g: Option<&Devgen<S>>,
+    g: Option<&Devgen<'_, S>>,
 ) -> Result<Arc<Chan<S>>> {
     let mut i = 0;
     loop {
@@ -662,4 +655,275 @@ pub fn devpower(_on: bool) -> Result<()> {
 /// `devconfig`: no configuration.
 pub fn devconfig(_on: i32, _spec: &str, _cf: &mut dyn Any) -> Result<i32> {
     Err(Error::Eperm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chan::namec;
+    use crate::portdat::Amode;
+    use crate::sysfile::{sysopen, sysread, sysstat, syswstat};
+    use crate::testdev::*;
+    use libc::fcall::{OEXEC, ORDWR, OTRUNC, OWRITE, QTFILE};
+
+    fn zroot(w: &World) -> Arc<Chan<H>> {
+        namec(&w.up, "#Z", Amode::Atodir, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn devattach_names_the_device() {
+        // devattach: a directory of qid path 0 named #c followed by the
+        // specifier.
+        let w = world();
+        let c = devattach(&w.up, 'Z', "spec").unwrap();
+        assert_eq!(c.path.s, "#Zspec");
+        assert_eq!(c.qid, mkqid(0, 0, QTDIR));
+        assert_eq!(c.typ, w.up.devtab.devno('Z').unwrap());
+        assert!(devattach(&w.up, 'Q', "").is_err());
+        // One letter per device.
+        let z: Arc<dyn Dev<H>> = Arc::new(Zdev::default());
+        assert!(Devtab::new(EVE, alloc::vec![z.clone(), z]).is_err());
+    }
+
+    #[test]
+    fn devwalk_walks_the_table() {
+        // devwalk: each name is looked up with the generator; a failure
+        // at the first name is an error, a later one a partial walk with
+        // no clone; devgen does not walk below the table's directory.
+        let w = world();
+        let up = &w.up;
+        let c = zroot(&w);
+        let wq = devwalk(up, &c, &["a"], ZTAB, None).unwrap();
+        assert_eq!(wq.qid, [mkqid(1, 0, QTFILE)]);
+        assert_eq!(wq.clone.as_ref().unwrap().qid.path, 1);
+        let wq = devwalk(up, &c, &["dir", "a"], ZTAB, None).unwrap();
+        assert_eq!(wq.qid, [mkqid(5, 0, QTDIR)]);
+        assert!(wq.clone.is_none());
+        let wq = devwalk(up, &c, &["a", "b"], ZTAB, None).unwrap();
+        assert_eq!(wq.qid.len(), 1, "a file ends the walk");
+        assert!(wq.clone.is_none());
+        assert_eq!(
+            devwalk(up, &c, &["nope"], ZTAB, None).err(),
+            Some(Error::Enonexist)
+        );
+        let wq = devwalk(up, &c, &["dir", "..", ".", "a"], ZTAB, None).unwrap();
+        assert_eq!(
+            wq.qid.iter().map(|q| q.path).collect::<Vec<_>>(),
+            [5, 0, 0, 1]
+        );
+        let wq = devwalk(up, &c, &[], ZTAB, None).unwrap();
+        assert!(wq.qid.is_empty());
+        assert_eq!(wq.clone.unwrap().qid, c.qid);
+        let a = wq_clone(up, &c, "a");
+        assert_eq!(
+            devwalk(up, &a, &["x"], ZTAB, None).err(),
+            Some(Error::Enotdir)
+        );
+    }
+
+    fn wq_clone(up: &Up<H>, c: &Chan<H>, n: &str) -> Chan<H> {
+        devwalk(up, c, &[n], ZTAB, None).unwrap().clone.unwrap()
+    }
+
+    #[test]
+    fn a_failed_walk_closes_nothing() {
+        // devwalk's clone belongs to no device until the walk succeeds
+        // (9front sets its type to 0), so dropping it calls no close.
+        let w = world();
+        let c = zroot(&w);
+        let before = w.z.closes.load(core::sync::atomic::Ordering::SeqCst);
+        let _ = devwalk(&w.up, &c, &["dir", "nope"], ZTAB, None).unwrap();
+        let _ = devwalk(&w.up, &c, &["nope"], ZTAB, None);
+        assert_eq!(
+            w.z.closes.load(core::sync::atomic::Ordering::SeqCst),
+            before
+        );
+        let ok = devwalk(&w.up, &c, &["a"], ZTAB, None).unwrap();
+        drop(ok);
+        assert_eq!(
+            w.z.closes.load(core::sync::atomic::Ordering::SeqCst),
+            before + 1
+        );
+    }
+
+    #[test]
+    fn devstat_finds_the_entry_or_makes_one_up() {
+        // devstat: a file's entry from the table, owned by eve; for a
+        // directory the generator does not list, DMDIR|0555 named by the
+        // last element of the channel's name.
+        let w = world();
+        let up = &w.up;
+        let mut buf = [0u8; 256];
+        let n = sysstat(up, "#Z/a", &mut buf).unwrap();
+        let d = Dir::decode(&buf[..n]).unwrap();
+        assert_eq!(d.name, "a");
+        assert_eq!(d.mode, 0o644);
+        assert_eq!(d.length, 5);
+        assert_eq!(d.uid, EVE);
+        assert_eq!(d.gid, EVE);
+        assert_eq!(d.muid, EVE);
+        assert_eq!(d.typ, 'Z' as u16);
+        assert_eq!(d.qid, mkqid(1, 0, QTFILE));
+        let c = zroot(&w);
+        let n = devstat(up, &c, &mut buf, ZTAB, None).unwrap();
+        let d = Dir::decode(&buf[..n]).unwrap();
+        assert_eq!(d.name, "#Z");
+        assert_eq!(d.mode, DMDIR | 0o555);
+        assert_eq!(d.qid.typ, QTDIR);
+        let n = sysstat(up, "#Z/dir", &mut buf).unwrap();
+        let d = Dir::decode(&buf[..n]).unwrap();
+        assert_eq!((d.name.as_str(), d.mode), (Some("dir"), DMDIR | 0o555));
+        // Too small a buffer: convD2M's BIT16SZ with the size.
+        let n = devstat(up, &c, &mut buf[..10], ZTAB, None).unwrap();
+        assert_eq!(n, BIT16SZ);
+        // Not in the table and not a directory.
+        let mut f = wq_clone(up, &c, "a");
+        f.qid.path = 99;
+        assert_eq!(devstat(up, &f, &mut buf, ZTAB, None), Err(Error::Enonexist));
+    }
+
+    #[test]
+    fn devdirread_reads_whole_entries() {
+        // devdirread: entries after the table's first, whole, resuming
+        // at c->dri; Eshort if not even one fits.
+        let w = world();
+        let up = &w.up;
+        assert_eq!(ls(up, "#Z"), ["a", "b", "ro", "secret", "dir", "x"]);
+        let one = lsn(up, "#Z", 80).unwrap();
+        assert_eq!(one.len(), 6, "one or more entries per read, none lost");
+        let fd = sysopen(up, "#Z", OREAD as u32).unwrap() as i32;
+        let mut small = [0u8; 20];
+        assert_eq!(
+            sysread(up, fd, &mut small).map_err(|e| e.to_string()),
+            Err("i/o count too small".into())
+        );
+    }
+
+    #[test]
+    fn devpermcheck_uses_owner_eve_and_other_bits() {
+        // devpermcheck: the owner's bits for the owner, the group's for
+        // eve, the others' for everyone else; OEXEC needs x.
+        let mut w = world();
+        let up = &mut w.up;
+        assert_eq!(devpermcheck(up, USER, 0o600, OREAD as u32), Ok(()));
+        assert_eq!(
+            devpermcheck(up, USER, 0o400, ORDWR as u32),
+            Err(Error::Eperm)
+        );
+        assert_eq!(devpermcheck(up, "other", 0o604, OREAD as u32), Ok(()));
+        assert_eq!(
+            devpermcheck(up, "other", 0o640, OREAD as u32),
+            Err(Error::Eperm)
+        );
+        assert_eq!(devpermcheck(up, "other", 0o001, OEXEC as u32), Ok(()));
+        assert_eq!(
+            devpermcheck(up, "other", 0o001, OREAD as u32),
+            Err(Error::Eperm)
+        );
+        up.user = EVE.into();
+        assert_eq!(devpermcheck(up, "other", 0o640, OREAD as u32), Ok(()));
+        assert_eq!(
+            devpermcheck(up, "other", 0o604, OREAD as u32),
+            Err(Error::Eperm)
+        );
+        assert_eq!(devpermcheck(up, EVE, 0o600, ORDWR as u32), Ok(()));
+        // Through devopen: eve owns #Z's files.
+        assert!(sysopen(up, "#Z/secret", ORDWR as u32).is_ok());
+        up.user = USER.into();
+        assert!(sysopen(up, "#Z/secret", OREAD as u32).is_err());
+        assert!(sysopen(up, "#Z/a", OREAD as u32).is_ok());
+        assert!(sysopen(up, "#Z/a", OWRITE as u32).is_err());
+        assert!(sysopen(up, "#Z/b", ORDWR as u32).is_ok());
+        assert!(sysopen(up, "#Z/x", OEXEC as u32).is_ok());
+    }
+
+    #[test]
+    fn devopen_modes() {
+        // devopen: directories open only OREAD; the mode is openmode's
+        // (OEXEC reads); the offset starts at 0; COPEN is set.
+        let w = world();
+        let up = &w.up;
+        let c = zroot(&w);
+        let d = crate::chan::cclone(up, &c).unwrap();
+        assert_eq!(
+            devopen(up, d, OWRITE as u32, ZTAB, None).err(),
+            Some(Error::Eperm)
+        );
+        let d = crate::chan::cclone(up, &c).unwrap();
+        assert_eq!(
+            devopen(up, d, (OREAD | OTRUNC) as u32, ZTAB, None).err(),
+            Some(Error::Eperm)
+        );
+        let x = wq_clone(up, &c, "x");
+        let x = devopen(up, x, OEXEC as u32, ZTAB, None).unwrap();
+        assert_eq!(x.mode, OREAD);
+        assert_ne!(x.flag() & COPEN, 0);
+        assert_eq!(openmode(7).err(), Some(Error::Ebadarg));
+        assert_eq!(openmode((ORDWR | OTRUNC) as u32), Ok(ORDWR));
+        // An open channel cannot be cloned.
+        assert!(devclone(&x).is_err());
+    }
+
+    #[test]
+    fn defaults_refuse_with_eperm() {
+        // dev.c: devcreate, devremove, devwstat, devpower, devconfig.
+        let w = world();
+        let up = &w.up;
+        let mut buf = [0u8; 256];
+        let n = sysstat(up, "#Z/a", &mut buf).unwrap();
+        assert_eq!(syswstat(up, "#Z/a", &buf[..n]), Err(Error::Eperm));
+        assert_eq!(
+            crate::sysfile::syscreate(up, "#Z/new", OWRITE as u32, 0o644),
+            Err(Error::Msg("permission denied: '#Z/new'".into()))
+        );
+        let d: &dyn Dev<H> = &*w.z;
+        assert_eq!(d.power(true), Err(Error::Eperm));
+        assert_eq!(d.config(0, "", &mut ()), Err(Error::Eperm));
+        // bread and bwrite go through read and write.
+        let c = namec(up, "#Z/a", Amode::Aopen, OREAD as u32, 0).unwrap();
+        let b = d.bread(up, &c, 3, 1).unwrap();
+        assert_eq!(b.data(), b"ell");
+        let mut blk = crate::allocb::allocb(4);
+        blk.write(b"abcd");
+        assert_eq!(d.bwrite(up, &c, blk, 0), Ok(4));
+    }
+
+    #[test]
+    fn devmask_forbids_attach() {
+        // devmask/devallowed: a forbidden #x gives Enoattach; masks only
+        // ever add devices.
+        let w = world();
+        let up = &w.up;
+        assert!(devallowed(&up.devtab, &up.pgrp, 'Z'));
+        crate::sysfile::sysbind(up, "#Z", "/x", crate::portdat::MAFTER).unwrap();
+        assert!(
+            !devallowed(&up.devtab, &up.pgrp, 'Q'),
+            "unknown devices are not allowed"
+        );
+        devmask(&up.devtab, &up.pgrp, false, "Z").unwrap();
+        assert_eq!(
+            sysopen(up, "#Z/a", OREAD as u32).err(),
+            Some(Error::Enoattach)
+        );
+        assert!(
+            sysopen(up, "/a", OREAD as u32).is_ok(),
+            "#Y is still allowed"
+        );
+        // namec: unmounting a bare #x from a union is allowed even when
+        // the device is not.
+        assert_eq!(ls(up, "/x"), ["a", "b", "ro", "secret", "dir", "x"]);
+        crate::sysfile::sysunmount(up, Some("#Z"), "/x").unwrap();
+        assert!(ls(up, "/x").is_empty());
+        assert_eq!(
+            crate::sysfile::sysunmount(up, Some("#Z/dir"), "/x").err(),
+            Some(Error::Enoattach)
+        );
+        devmask(&up.devtab, &up.pgrp, true, "Z").unwrap();
+        assert!(!devallowed(&up.devtab, &up.pgrp, 'Y'));
+        assert!(
+            !devallowed(&up.devtab, &up.pgrp, 'Z'),
+            "a mask is never lifted"
+        );
+        assert!(!canmount(&up.devtab, &up.pgrp));
+    }
 }

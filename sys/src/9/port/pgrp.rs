@@ -336,3 +336,236 @@ pub fn rforkgrp<S: Sched>(up: &Up<S>, flag: u32) -> Result<Up<S>> {
         dot: up.dot.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chan::closechandeq;
+    use crate::portdat::{MAFTER, MBEFORE, MREPL};
+    use crate::sysfile::{sysbind, sysclose, sysdup, sysopen, sysread, sysunmount};
+    use crate::testdev::*;
+    use core::sync::atomic::Ordering as O;
+    use libc::fcall::OREAD;
+
+    #[test]
+    fn rfork_namespace_copy_is_separate() {
+        // fork(2) RFNAMEG: "make a copy of the parent's name space";
+        // pgrpcpy. Changes after the copy stay on their side.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        let child = rforkgrp(up, RFPROC | RFNAMEG).unwrap();
+        assert_eq!(ls(&child, "/a"), ["x", "b1", "x", "a1"]);
+        sysbind(&child, "/c", "/a", MAFTER).unwrap();
+        assert_eq!(ls(&child, "/a"), ["x", "b1", "x", "a1", "c1"]);
+        assert_eq!(
+            ls(up, "/a"),
+            ["x", "b1", "x", "a1"],
+            "the child's bind stays there"
+        );
+        sysunmount(up, None, "/a").unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "a1"]);
+        assert_eq!(
+            ls(&child, "/a"),
+            ["x", "b1", "x", "a1", "c1"],
+            "and the parent's unmount"
+        );
+    }
+
+    #[test]
+    fn rfork_without_rfnameg_shares() {
+        // fork(2): without RFNAMEG or RFCNAMEG the name space is shared;
+        // RFCNAMEG starts a clean one.
+        let w = world();
+        let up = &w.up;
+        let child = rforkgrp(up, RFPROC).unwrap();
+        assert!(Arc::ptr_eq(&child.pgrp, &up.pgrp));
+        sysbind(&child, "/b", "/a", MREPL).unwrap();
+        assert_eq!(ls(up, "/a"), ["x", "b1"]);
+        let clean = rforkgrp(up, RFPROC | RFCNAMEG).unwrap();
+        assert_eq!(ls(&clean, "/a"), ["x", "a1"]);
+        assert!(clean.pgrp.mheads().is_empty());
+        assert_eq!(rforkgrp(up, RFNAMEG | RFCNAMEG).err(), Some(Error::Ebadarg));
+        assert_eq!(rforkgrp(up, RFFDG | RFCFDG).err(), Some(Error::Ebadarg));
+        assert_eq!(
+            rforkgrp(up, RFMEM).err(),
+            Some(Error::Ebadarg),
+            "RFMEM needs RFPROC"
+        );
+    }
+
+    #[test]
+    fn pgrpcpy_keeps_mount_order() {
+        // pgrpcpy "MUST preserve the mountid allocation order of the
+        // parent group": the copies' ids are new but in the same order.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/d", "/y", MREPL).unwrap();
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        sysbind(up, "/c", "/x", MREPL).unwrap();
+        sysbind(up, "/c", "/a", MAFTER).unwrap();
+        let ids = |pg: &Pgrp<H>| {
+            let mut v: Vec<(u64, String, String)> = pg
+                .mheads()
+                .iter()
+                .flat_map(|m| {
+                    let from = m.from.path.s.clone();
+                    m.mounts()
+                        .into_iter()
+                        .map(move |mt| (mt.mountid, from.clone(), mt.to.path.s.clone()))
+                })
+                .collect();
+            v.sort();
+            v.into_iter().map(|(_, f, t)| (f, t)).collect::<Vec<_>>()
+        };
+        let child = rforkgrp(up, RFPROC | RFNAMEG).unwrap();
+        let before = ids(&up.pgrp);
+        assert_eq!(before.len(), 5);
+        assert_eq!(ids(&child.pgrp), before);
+        let maxold = up
+            .pgrp
+            .mheads()
+            .iter()
+            .flat_map(|m| m.mounts())
+            .map(|m| m.mountid)
+            .max();
+        let minnew = child
+            .pgrp
+            .mheads()
+            .iter()
+            .flat_map(|m| m.mounts())
+            .map(|m| m.mountid)
+            .min();
+        assert!(minnew > maxold, "the copies get new ids");
+        // The devices a process may attach are inherited (sysrfork).
+        crate::dev::devmask(&up.devtab, &up.pgrp, false, "Z").unwrap();
+        let c2 = rforkgrp(up, RFPROC | RFNAMEG).unwrap();
+        assert_eq!(c2.pgrp.notallowed(), up.pgrp.notallowed());
+        let c3 = rforkgrp(&w.up, RFPROC | RFNOMNT).unwrap();
+        assert!(!crate::dev::devallowed(&c3.devtab, &c3.pgrp, 'Y'));
+    }
+
+    #[test]
+    fn rffdg_copies_descriptors_sharing_channels() {
+        // dupfgrp: the copy has the same channels (and so the same
+        // offsets) in the same slots; closing one side's descriptor does
+        // not close the other's. Without RFFDG the table is shared.
+        let w = world();
+        let up = &w.up;
+        let fd = sysopen(up, "/b/x", OREAD as u32).unwrap() as i32;
+        let child = rforkgrp(up, RFPROC | RFFDG).unwrap();
+        assert!(!Arc::ptr_eq(&child.fgrp, &up.fgrp));
+        let mut b = [0u8; 8];
+        assert_eq!(sysread(up, fd, &mut b).unwrap(), 1);
+        assert_eq!(
+            sysread(&child, fd, &mut b).unwrap(),
+            0,
+            "the offset is the channel's"
+        );
+        sysclose(&child, fd).unwrap();
+        assert_eq!(sysclose(&child, fd), Err(Error::Ebadfd));
+        let before = w.y.closes.load(O::SeqCst);
+        assert!(sysclose(up, fd).is_ok());
+        assert_eq!(
+            w.y.closes.load(O::SeqCst),
+            before + 1,
+            "closed with the last descriptor"
+        );
+        let shared = rforkgrp(up, RFPROC).unwrap();
+        let fd = sysopen(&shared, "/b/x", OREAD as u32).unwrap() as i32;
+        assert!(up.fgrp.fdtochan(fd, None, false).is_ok());
+        let empty = rforkgrp(up, RFPROC | RFCFDG).unwrap();
+        assert_eq!(
+            empty.fgrp.fdtochan(fd, None, false).err(),
+            Some(Error::Ebadfd)
+        );
+    }
+
+    #[test]
+    fn dupfgrp_rounds_the_table() {
+        // dupfgrp: the copy's table is maxfd+1 rounded up to DELTAFD.
+        let w = world();
+        let up = &w.up;
+        let fd = sysopen(up, "/f", OREAD as u32).unwrap() as i32;
+        assert_eq!(up.fgrp.nfd(), DELTAFD);
+        sysdup(up, fd, 23).unwrap();
+        assert_eq!(up.fgrp.nfd(), 2 * DELTAFD);
+        assert_eq!(up.fgrp.maxfd(), 23);
+        assert_eq!(dupfgrp(Some(&up.fgrp)).nfd(), 2 * DELTAFD);
+        sysclose(up, 23).unwrap();
+        assert_eq!(up.fgrp.maxfd(), 0);
+        assert_eq!(dupfgrp(Some(&up.fgrp)).nfd(), DELTAFD);
+        assert_eq!(dupfgrp::<H>(None).nfd(), DELTAFD);
+    }
+
+    #[test]
+    fn forceclosefgrp_queues_the_channels() {
+        // forceclosefgrp hands the channels to the close queue; they are
+        // closed when the close process takes them.
+        let w = world();
+        let up = &w.up;
+        let fd = sysopen(up, "#Z/a", OREAD as u32).unwrap() as i32;
+        let fd2 = sysdup(up, fd, -1).unwrap();
+        assert_eq!(fd2, 1);
+        let before = w.z.closes.load(O::SeqCst);
+        forceclosefgrp(&up.devtab, &up.fgrp);
+        assert_eq!(w.z.closes.load(O::SeqCst), before);
+        let c = closechandeq(&up.devtab).expect("queued once, at its last reference");
+        assert!(closechandeq(&up.devtab).is_none());
+        drop(c);
+        assert_eq!(w.z.closes.load(O::SeqCst), before + 1);
+        assert_eq!(up.fgrp.fdtochan(fd, None, false).err(), Some(Error::Ebadfd));
+    }
+
+    #[test]
+    fn shared_name_space_under_concurrent_binds() {
+        // Processes sharing a Pgrp see each bind and unmount whole: the
+        // ns RWlock orders them against name evaluation (chan.c's
+        // cmount/cunmount take it to write, findmount to read).
+        extern crate std;
+        use std::thread;
+        let w = world();
+        let up = &w.up;
+        let a = rforkgrp(up, RFPROC).unwrap();
+        let b = rforkgrp(up, RFPROC).unwrap();
+        let c = rforkgrp(up, RFPROC).unwrap();
+        thread::scope(|s| {
+            s.spawn(move || {
+                for _ in 0..200 {
+                    sysbind(&a, "/c", "/a", MAFTER).unwrap();
+                    sysunmount(&a, Some("/c"), "/a").unwrap();
+                }
+            });
+            s.spawn(move || {
+                for _ in 0..200 {
+                    sysbind(&b, "/d", "/y", MREPL).unwrap();
+                    sysunmount(&b, None, "/y").unwrap();
+                }
+            });
+            s.spawn(move || {
+                for _ in 0..200 {
+                    let l = ls(&c, "/a");
+                    assert!(l == ["x", "a1"] || l == ["x", "a1", "c1"], "{l:?}");
+                    let y = ls(&c, "/y");
+                    assert!(y.is_empty() || y == ["d1"], "{y:?}");
+                }
+            });
+        });
+        assert!(up.pgrp.mheads().iter().all(|m| m.nmount() > 0));
+        assert_eq!(ls(up, "/a"), ["x", "a1"]);
+    }
+
+    #[test]
+    fn rfrend_makes_a_new_rendezvous_group() {
+        // sysrfork: RFREND gives a new Rgrp, else it is shared.
+        let w = world();
+        let up = &w.up;
+        let a = rforkgrp(up, RFPROC).unwrap();
+        assert!(Arc::ptr_eq(&a.rgrp, &up.rgrp));
+        let b = rforkgrp(up, RFPROC | RFREND).unwrap();
+        assert!(!Arc::ptr_eq(&b.rgrp, &up.rgrp));
+        assert_eq!(Rgrp::<H>::rend(33), 1);
+        b.rgrp.rendhash.ilock()[Rgrp::<H>::rend(33)].push((33, 1));
+        assert!(up.rgrp.rendhash.ilock()[1].is_empty());
+    }
+}

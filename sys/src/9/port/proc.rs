@@ -2,7 +2,9 @@
 //! states and their names (`statename`), the priority levels of
 //! `portdat.h`, the run queues (`runq`, `runvec`, `queueproc`,
 //! `dequeueproc` and `runproc`'s choice), and the decaying CPU average and
-//! fair-share priority (`updatecpu`, `reprioritize`).
+//! fair-share priority (`updatecpu`, `reprioritize`), and a process's
+//! notes: `postnote`/`pushnote` and `popnote` over [`Notes`], with the
+//! texts pc64/trap.c posts (`trapnote`, `faultnote`, ...).
 //!
 //! These are pure: the kernel (`pc64/sched.rs`) owns the processes, keeps a
 //! [`Runq`] of their ids under the `runq` lock, and does the context
@@ -13,9 +15,14 @@
 //! priority, then first queued) and takes the process off its queue, with
 //! no processor affinity (`p->mp`, `p->wired`) or EDF, since planten runs
 //! one processor so far; `updatecpu` and `reprioritize` take the values
-//! 9front reads from `MACHP(0)` and `conf` as arguments.
+//! 9front reads from `MACHP(0)` and `conf` as arguments. Notes are
+//! owned `String`s in a queue rather than refcounted `Note`s; `popnote`
+//! returns what to do (run the handler or exit, printing `suicide:` or
+//! not) and the kernel does it.
 
 use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::string::String;
 
 /// Scheduler priority levels (`Npriq`).
 pub const NPRIQ: usize = 20;
@@ -230,6 +237,143 @@ pub fn reprioritize(cpu: u32, basepri: usize, load: u32, nmach: u32) -> usize {
     (ratio as usize).min(basepri)
 }
 
+/// `ERRMAX`: the longest error string or note, its NUL included.
+pub const ERRMAX: usize = 128;
+/// `NNOTE`: notes a process can have pending.
+pub const NNOTE: usize = 5;
+
+/// Where a note came from (`NUser`, `NExit`, `NDebug` of portdat.h).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteFlag {
+    /// Provided by a process (a write to /proc/n/note).
+    User,
+    /// Delivered quietly (the kernel's kill).
+    Exit,
+    /// The kernel's report of a trap: printed when it kills.
+    Debug,
+}
+
+/// A note (`Note`): its message, at most ERRMAX-1 bytes, and flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub msg: String,
+    pub flag: NoteFlag,
+}
+
+/// Cut `s` to at most `max` bytes on a character boundary (`kstrcpy`).
+fn clip(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut n = max;
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s.truncate(n);
+    }
+}
+
+/// What happens to a note that `popnote` takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// To the process's handler (`up->notify`), with this message.
+    Handler(String),
+    /// No handler (or one already running): the process exits with
+    /// this status; `suicide` says whether to print `suicide: msg` first
+    /// (NDebug notes).
+    Exit { msg: String, suicide: bool },
+}
+
+/// A process's pending notes (`p->note`, `p->nnote`) and whether it
+/// has a handler (`p->notify != nil`) or is in one (`p->notified`).
+#[derive(Debug, Default)]
+pub struct Notes {
+    q: VecDeque<Note>,
+    pub handler: bool,
+    pub notified: bool,
+}
+
+impl Notes {
+    /// No notes, no handler.
+    pub const fn new() -> Self {
+        Notes {
+            q: VecDeque::new(),
+            handler: false,
+            notified: false,
+        }
+    }
+
+    /// Notes pending (`p->nnote`).
+    pub fn len(&self) -> usize {
+        self.q.len()
+    }
+
+    /// Whether none are pending.
+    pub fn is_empty(&self) -> bool {
+        self.q.is_empty()
+    }
+
+    /// `postnote`/`pushnote`: queue `msg`, clipped to ERRMAX-1 bytes. A
+    /// kernel note to a process that cannot handle one first clears the
+    /// others (it will kill the process); beyond NNOTE the note is
+    /// dropped. Whether it was queued.
+    pub fn postnote(&mut self, msg: &str, flag: NoteFlag) -> bool {
+        let mut m = String::from(msg);
+        clip(&mut m, ERRMAX - 1);
+        if flag != NoteFlag::User && (!self.handler || self.notified) {
+            self.q.clear();
+        }
+        if self.q.len() < NNOTE {
+            self.q.push_back(Note { msg: m, flag });
+            return true;
+        }
+        false
+    }
+
+    /// `popnote`: take the first note for delivery at user pc `pc` (a
+    /// trap from user mode). A `sys:` note gets ` pc=0x...` appended,
+    /// within ERRMAX-1 bytes. A user note waits while a handler runs.
+    pub fn popnote(&mut self, pc: Option<u64>) -> Option<Delivery> {
+        if self.notified && self.q.front()?.flag == NoteFlag::User {
+            return None;
+        }
+        let mut n = self.q.pop_front()?;
+        if let Some(pc) = pc {
+            if n.msg.starts_with("sys:") {
+                n.msg.push_str(&format!(" pc={:#x}", pc));
+                clip(&mut n.msg, ERRMAX - 1);
+            }
+        }
+        if !self.handler || self.notified {
+            return Some(Delivery::Exit {
+                suicide: n.flag == NoteFlag::Debug,
+                msg: n.msg,
+            });
+        }
+        self.notified = true;
+        Some(Delivery::Handler(n.msg))
+    }
+}
+
+/// The note pc64/trap.c's `usertrap` posts for exception `excname`.
+pub fn trapnote(excname: &str) -> String {
+    format!("sys: trap: {}", excname)
+}
+
+/// The note trap.c's `faultnote` posts for a user fault at `addr`.
+pub fn faultnote(read: bool, addr: u64) -> String {
+    format!(
+        "sys: trap: fault {} addr={:#x}",
+        if read { "read" } else { "write" },
+        addr
+    )
+}
+
+/// The note `debugbpt` posts for a user breakpoint.
+pub const BPTNOTE: &str = "sys: breakpoint";
+/// The note `syscall` posts for a system call number out of range.
+pub const BADSYSCALLNOTE: &str = "sys: bad sys call";
+/// The note `validaddr` (port/fault.c) posts for a bad address.
+pub const BADADDRNOTE: &str = "sys: bad address in syscall";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +444,70 @@ mod tests {
         assert_eq!(reprioritize(0, PRINORMAL, 1000, 1), PRINORMAL);
         assert_eq!(reprioritize(250, PRIKPROC, 1000, 1), 4);
         assert_eq!(reprioritize(250, PRIKPROC, 500, 2), 13);
+    }
+
+    #[test]
+    fn trap_notes_as_trap_c() {
+        // pc64/trap.c: usertrap's "sys: trap: %s" with excname, and
+        // faultnote's "sys: trap: fault %s addr=%#p".
+        assert_eq!(trapnote("divide error"), "sys: trap: divide error");
+        assert_eq!(faultnote(true, 0), "sys: trap: fault read addr=0x0");
+        assert_eq!(
+            faultnote(false, 0x7fff_ffff_f000),
+            "sys: trap: fault write addr=0x7ffffffff000"
+        );
+    }
+
+    #[test]
+    fn popnote_appends_pc_and_kills_without_handler() {
+        // proc.c's popnote: a sys: note gets " pc=%#p"; with no handler
+        // the process exits with it, printing "suicide:" for NDebug.
+        let mut n = Notes::new();
+        assert!(n.postnote(&trapnote("divide error"), NoteFlag::Debug));
+        assert_eq!(
+            n.popnote(Some(0x200002)),
+            Some(Delivery::Exit {
+                msg: "sys: trap: divide error pc=0x200002".into(),
+                suicide: true
+            })
+        );
+        assert_eq!(n.popnote(Some(0)), None);
+        // A user note is not a sys: note: no pc; NUser exits quietly.
+        n.postnote("interrupt", NoteFlag::User);
+        assert_eq!(
+            n.popnote(Some(0x1234)),
+            Some(Delivery::Exit {
+                msg: "interrupt".into(),
+                suicide: false
+            })
+        );
+    }
+
+    #[test]
+    fn notes_queue_to_nnote_and_clip_to_errmax() {
+        // pushnote: at most NNOTE; a kernel note to a process without a
+        // handler replaces the others; mknote's kstrcpy clips to ERRMAX.
+        let mut n = Notes::new();
+        n.handler = true;
+        for i in 0..NNOTE + 2 {
+            let queued = n.postnote(&format!("n{i}"), NoteFlag::User);
+            assert_eq!(queued, i < NNOTE);
+        }
+        assert_eq!(n.len(), NNOTE);
+        assert_eq!(n.popnote(None), Some(Delivery::Handler("n0".into())));
+        // In the handler: user notes wait, a kernel note clears them.
+        assert_eq!(n.popnote(None), None);
+        n.postnote(BPTNOTE, NoteFlag::Debug);
+        assert_eq!(n.len(), 1);
+        let long = "sys: ".to_string() + &"x".repeat(200);
+        let mut m = Notes::new();
+        m.postnote(&long, NoteFlag::Debug);
+        match m.popnote(Some(0xffff_ffff)) {
+            Some(Delivery::Exit { msg, .. }) => {
+                assert_eq!(msg.len(), ERRMAX - 1);
+                assert!(msg.starts_with("sys: xxx"));
+            }
+            d => panic!("{d:?}"),
+        }
     }
 }

@@ -31,16 +31,16 @@ use alloc::vec::Vec;
 
 use libc::convm2d::statcheck;
 use libc::fcall::{
-    BIT16SZ, BIT32SZ, BIT64SZ, BIT8SZ, OCEXEC, OEXCL, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE, QTDIR,
+    BIT16SZ, BIT32SZ, BIT64SZ, BIT8SZ, OCEXEC, OEXCL, OEXEC, ORDWR, OREAD, OTRUNC, OWRITE, QTDIR,
     STATFIXLEN,
 };
 
 use crate::chan::{
-    cclone, chanpath, cmount, cunique, cunmount, dirchanstat, eqchantdqid, findmount,
-    namec, namelenerror, validname, Chan,
+    cclone, chanpath, cmount, cunique, cunmount, dirchanstat, eqchantdqid, findmount, namec,
+    namelenerror, validname, Chan,
 };
 use crate::pgrp::Fgrp;
-use crate::portdat::{Amode, Up, CCEXEC, CMSG, DELTAFD, MBEFORE, MAFTER, MMASK, MORDER};
+use crate::portdat::{Amode, Up, CCEXEC, CMSG, DELTAFD, MAFTER, MBEFORE, MMASK, MORDER};
 use crate::portfns::{ILock, QLock, Sched};
 use crate::{Error, Result};
 
@@ -320,7 +320,8 @@ fn pbit16(p: &mut [u8], v: usize) {
 }
 
 /// Where the name's count is in a packed entry.
-const NAMEOFF: usize = BIT16SZ + BIT16SZ + BIT32SZ + BIT8SZ + BIT32SZ + BIT64SZ + 3 * BIT32SZ + BIT64SZ;
+const NAMEOFF: usize =
+    BIT16SZ + BIT16SZ + BIT32SZ + BIT8SZ + BIT32SZ + BIT64SZ + 3 * BIT32SZ + BIT64SZ;
 
 /// The fixed part of a packed entry that `mountfix` needs.
 struct Fixed {
@@ -420,12 +421,20 @@ fn mountrockread<S: Sched>(c: &Chan<S>, op: &mut [u8]) -> Option<usize> {
 /// member mounted there, under the entry's own name, unless the file is
 /// itself a member of that union. Entries that no longer fit in `maxn`
 /// bytes go to the channel's rock for the next read.
-fn mountfix<S: Sched>(up: &Up<S>, c: &Chan<S>, buf: &mut [u8], n: usize, maxn: usize) -> Result<usize> {
+fn mountfix<S: Sched>(
+    up: &Up<S>,
+    c: &Chan<S>,
+    buf: &mut [u8],
+    n: usize,
+    maxn: usize,
+) -> Result<usize> {
     let maxn = maxn.min(buf.len());
     let mut p = 0;
     let mut e = n;
     while p + BIT16SZ < e {
-        let Some(d) = dirfixed(up, &buf[p..e]) else { break };
+        let Some(d) = dirfixed(up, &buf[p..e]) else {
+            break;
+        };
         let mut dirlen = d.len;
         let found = match d.typ {
             Some(t) => findmount(up, t, d.dev, d.qid)?,
@@ -440,7 +449,8 @@ fn mountfix<S: Sched>(up: &Up<S>, c: &Chan<S>, buf: &mut [u8], n: usize, maxn: u
             };
             if !inunion {
                 let olen = gbit16(&buf[p + NAMEOFF..]);
-                let name: Vec<u8> = buf[p + NAMEOFF + BIT16SZ..p + NAMEOFF + BIT16SZ + olen].to_vec();
+                let name: Vec<u8> =
+                    buf[p + NAMEOFF + BIT16SZ..p + NAMEOFF + BIT16SZ + olen].to_vec();
                 let ent = (|| -> Result<Vec<u8>> {
                     let dv = nc.devp()?;
                     let mut nbuf = 4096;
@@ -763,4 +773,317 @@ pub fn sysunmount<S: Sched>(up: &Up<S>, name: Option<&str>, old: &str) -> Result
         None => None,
     };
     cunmount(up, &cm, cd.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portdat::{MAFTER, MBEFORE, MREPL};
+    use crate::testdev::*;
+    use core::sync::atomic::Ordering as O;
+    use libc::fcall::{Dir, DMDIR, ORCLOSE};
+
+    fn names(v: &[Dir]) -> Vec<String> {
+        v.iter()
+            .map(|d| d.name.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn union_reads_in_union_order_listing_every_member() {
+        // sysfile.c's unionread reads the members in the union's order
+        // (MBEFORE ones first, MAFTER ones last) and concatenates their
+        // reads: a name in two members is listed twice, as in 9front
+        // (which has no duplicate suppression in the kernel); a walk
+        // finds the first.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MBEFORE).unwrap();
+        sysbind(up, "/c", "/a", MAFTER).unwrap();
+        sysbind(up, "/d", "/a", MBEFORE).unwrap();
+        assert_eq!(ls(up, "/a"), ["d1", "x", "b1", "x", "a1", "c1"]);
+        assert_eq!(cat(up, "/a/x").unwrap(), "b");
+        // Reads of any size see the same sequence; each read returns
+        // whole entries of one member.
+        for size in [80, 100, 200, 1000] {
+            assert_eq!(
+                names(&lsn(up, "/a", size).unwrap()),
+                ["d1", "x", "b1", "x", "a1", "c1"],
+                "reads of {size}"
+            );
+        }
+    }
+
+    #[test]
+    fn union_read_rewinds_at_offset_zero() {
+        // read: an offset of 0 rewinds the union to its first member.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "/b", "/a", MAFTER).unwrap();
+        let fd = sysopen(up, "/a", OREAD as u32).unwrap() as i32;
+        let mut buf = alloc::vec![0u8; 8192];
+        let n = sysread(up, fd, &mut buf).unwrap();
+        assert_eq!(
+            names(&libc::dirread::dirpackage(&buf[..n]).unwrap()),
+            ["x", "a1"]
+        );
+        let n = sysread(up, fd, &mut buf).unwrap();
+        assert_eq!(
+            names(&libc::dirread::dirpackage(&buf[..n]).unwrap()),
+            ["x", "b1"]
+        );
+        assert_eq!(sysread(up, fd, &mut buf).unwrap(), 0);
+        assert_eq!(sysseek(up, fd, 0, 0).unwrap(), 0);
+        let n = sysread(up, fd, &mut buf).unwrap();
+        assert_eq!(
+            names(&libc::dirread::dirpackage(&buf[..n]).unwrap()),
+            ["x", "a1"]
+        );
+        // A directory seeks only to 0 (sseek), and pread elsewhere than
+        // the channel's offset is Edirseek (read).
+        assert_eq!(sysseek(up, fd, 5, 0), Err(Error::Eisdir));
+        assert_eq!(sysseek(up, fd, 0, 1), Err(Error::Eisdir));
+        let fd2 = sysopen(up, "/c", OREAD as u32).unwrap() as i32;
+        assert_eq!(syspread(up, fd2, &mut buf, 3), Err(Error::Edirseek));
+    }
+
+    #[test]
+    fn mount_points_read_as_what_is_mounted() {
+        // mountfix: a directory entry for a mount point is rewritten to
+        // the stat of what is mounted there, keeping the entry's name;
+        // sysstat names the entry by the last element of the path.
+        let w = world();
+        let up = &w.up;
+        sysbind(up, "#Z", "/x", MREPL).unwrap();
+        let root = lsn(up, "/", 8192).unwrap();
+        let x = root.iter().find(|d| d.name == "x").unwrap();
+        assert_eq!(x.typ, 'Z' as u16);
+        assert_eq!(x.qid.path, 0);
+        assert_eq!(x.uid, EVE, "Z's root, made up by devstat, belongs to eve");
+        let y = root.iter().find(|d| d.name == "y").unwrap();
+        assert_eq!(y.typ, 'Y' as u16);
+        let mut buf = [0u8; 512];
+        let n = sysstat(up, "/x", &mut buf).unwrap();
+        let d = Dir::decode(&buf[..n]).unwrap();
+        assert_eq!((d.name.as_str(), d.typ), (Some("x"), 'Z' as u16));
+        // A member of the union is not rewritten: a union on /y that
+        // contains /y itself.
+        sysbind(up, "/d", "/y", MAFTER).unwrap();
+        let root = lsn(up, "/", 8192).unwrap();
+        let y = root.iter().find(|d| d.name == "y").unwrap();
+        assert_eq!(y.typ, 'Y' as u16);
+        // Renaming or removing a mount point is refused.
+        let mut nd = libc::nulldir::nulldir();
+        nd.name = "z".into();
+        let st = nd.to_bytes().unwrap();
+        assert_eq!(
+            syswstat(up, "/x", &st).map_err(|e| String::from(e.as_str())),
+            Err("is a mount point: '/x'".into())
+        );
+        assert_eq!(sysremove(up, "/x"), Err(Error::Eismtpt));
+    }
+
+    #[test]
+    fn mountfix_overflow_goes_to_the_rock() {
+        // mountfix/mountrock: an entry that grows past the buffer when it
+        // is rewritten is kept in the channel's rock and given by the
+        // next read (mountrockread); nothing is lost or repeated.
+        let w = world();
+        let mut up = w.up;
+        // A directory whose entry is longer than the ones it will
+        // replace: its owner's name is long.
+        up.user = "a-rather-long-user-name".into();
+        syscreate(&up, "/long", OREAD as u32, DMDIR | 0o777).unwrap();
+        up.user = USER.into();
+        let plain: Vec<Dir> = lsn(&up, "/", 8192).unwrap();
+        for d in ["a", "b", "c", "d", "x", "y", "sub"] {
+            sysbind(&up, "/long", &(String::from("/") + d), MREPL).unwrap();
+        }
+        let fixed: Vec<Dir> = lsn(&up, "/", 8192).unwrap();
+        assert_eq!(names(&fixed), names(&plain));
+        let a = fixed.iter().find(|d| d.name == "a").unwrap();
+        assert_eq!(a.uid, "a-rather-long-user-name");
+        let raw = plain[0].size().unwrap();
+        let grown = a.size().unwrap();
+        assert!(grown > raw);
+        // Reads of every size from the largest entry up: some take two
+        // raw entries but not two rewritten ones.
+        let max = fixed
+            .iter()
+            .chain(&plain)
+            .map(|d| d.size().unwrap())
+            .max()
+            .unwrap();
+        let sorted = |mut v: Vec<Dir>| {
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v
+        };
+        for size in (max..3 * max).chain([8192]) {
+            let got = lsn(&up, "/", size).unwrap();
+            assert_eq!(sorted(got), sorted(fixed.clone()), "reads of {size}");
+        }
+        // As in 9front, entries put by one after another from the end of
+        // a read are appended to the rock, so they come back in reverse:
+        // a read of a, b, c, d (4 raw entries) keeps a and b, and puts by
+        // d, then c.
+        let got = lsn(&up, "/", 4 * raw).unwrap();
+        assert_eq!(names(&got)[..4], ["a", "b", "d", "c"]);
+        // The rock is used: a read of two raw entries returns one.
+        let fd = sysopen(&up, "/", OREAD as u32).unwrap() as i32;
+        let mut buf = alloc::vec![0u8; 2 * raw];
+        let n = sysread(&up, fd, &mut buf).unwrap();
+        assert_eq!(n, grown);
+        let n = sysread(&up, fd, &mut buf).unwrap();
+        let d = libc::dirread::dirpackage(&buf[..n]).unwrap();
+        assert_eq!(names(&d), ["b"], "the entry put by is read next");
+    }
+
+    #[test]
+    fn descriptors_are_the_lowest_free_and_limited() {
+        // intro(2)/sysfile.c: newfd takes the lowest free descriptor;
+        // tables grow by DELTAFD up to 5000 descriptors, then Enofd; dup
+        // to a descriptor beyond the next DELTAFD is Ebadfd.
+        let w = world();
+        let up = &w.up;
+        let a = sysopen(up, "/f", OREAD as u32).unwrap();
+        let b = sysopen(up, "/f", OREAD as u32).unwrap();
+        assert_eq!((a, b), (0, 1));
+        sysclose(up, 0).unwrap();
+        assert_eq!(sysopen(up, "/f", OREAD as u32).unwrap(), 0);
+        assert_eq!(sysdup(up, 0, 39).unwrap(), 39);
+        assert_eq!(
+            sysdup(up, 0, 60).err(),
+            Some(Error::Ebadfd),
+            "more than DELTAFD past the table"
+        );
+        assert_eq!(sysdup(up, 0, -2).err(), Some(Error::Ebadfd));
+        assert_eq!(sysdup(up, 7, -1).err(), Some(Error::Ebadfd));
+        assert_eq!(sysdup(up, 0, -1).unwrap(), 2);
+        for i in 3..MAXNFD {
+            if i != 39 {
+                assert_eq!(sysopen(up, "#Z/a", OREAD as u32).unwrap(), i);
+            }
+        }
+        assert_eq!(up.fgrp.nfd(), MAXNFD);
+        assert_eq!(sysopen(up, "#Z/a", OREAD as u32).err(), Some(Error::Enofd));
+        assert_eq!(sysdup(up, 0, -1).err(), Some(Error::Enofd));
+        assert_eq!(sysdup(up, 0, MAXNFD as i32).err(), Some(Error::Ebadfd));
+        assert_eq!(sysclose(up, -1), Err(Error::Ebadfd));
+        assert_eq!(sysclose(up, MAXNFD as i32), Err(Error::Ebadfd));
+        sysclose(up, 4000).unwrap();
+        assert_eq!(sysopen(up, "#Z/a", OREAD as u32).unwrap(), 4000);
+    }
+
+    #[test]
+    fn close_on_exec_closes_only_ocexec_descriptors() {
+        // open(2) OCEXEC: "close the file when an exec(2) ... is made";
+        // a dup does not inherit the flag (sysdup clears it).
+        let w = world();
+        let up = &w.up;
+        let keep = sysopen(up, "#Z/a", OREAD as u32).unwrap();
+        let gone = sysopen(up, "#Z/a", (OREAD | OCEXEC) as u32).unwrap();
+        let dup = sysdup(up, gone as i32, -1).unwrap();
+        let before = w.z.closes.load(O::SeqCst);
+        up.fgrp.closeexec();
+        assert!(up.fgrp.fdtochan(keep as i32, None, false).is_ok());
+        assert_eq!(
+            up.fgrp.fdtochan(gone as i32, None, false).err(),
+            Some(Error::Ebadfd)
+        );
+        assert!(up.fgrp.fdtochan(dup as i32, None, false).is_ok());
+        assert_eq!(
+            w.z.closes.load(O::SeqCst),
+            before,
+            "the dup still holds the channel"
+        );
+        let c = syscreate(up, "/a/e", (OWRITE | OCEXEC) as u32, 0o644).unwrap();
+        up.fgrp.closeexec();
+        assert_eq!(sysclose(up, c as i32), Err(Error::Ebadfd));
+    }
+
+    #[test]
+    fn descriptor_modes_are_checked() {
+        // fdtochan: a descriptor is used only as it was opened
+        // (Ebadusefd); ORDWR allows both.
+        let w = world();
+        let up = &w.up;
+        let r = sysopen(up, "/f", OREAD as u32).unwrap() as i32;
+        let wr = sysopen(up, "/f", OWRITE as u32).unwrap() as i32;
+        let rw = sysopen(up, "/f", ORDWR as u32).unwrap() as i32;
+        let mut b = [0u8; 16];
+        assert_eq!(syswrite(up, r, b"x"), Err(Error::Ebadusefd));
+        assert_eq!(sysread(up, wr, &mut b), Err(Error::Ebadusefd));
+        assert_eq!(syswrite(up, wr, b"FILE"), Ok(4));
+        assert_eq!(sysread(up, rw, &mut b), Ok(4));
+        assert_eq!(&b[..4], b"FILE");
+        assert_eq!(
+            sysread(up, r, &mut b),
+            Ok(4),
+            "the read channel has its own offset"
+        );
+        assert_eq!(syspwrite(up, rw, b"!", 4), Ok(1));
+        assert_eq!(syspread(up, r, &mut b, 0), Ok(5));
+        assert_eq!(&b[..5], b"FILE!");
+        assert_eq!(sysseek(up, r, -1, 2), Ok(4));
+        assert_eq!(sysseek(up, r, -10, 1), Err(Error::Enegoff));
+        assert_eq!(sysseek(up, r, 0, 3), Err(Error::Ebadarg));
+        assert_eq!(sysfd2path(up, rw).unwrap(), "/f");
+        assert_eq!(
+            up.fgrp.fdtochan(r, Some(OTRUNC as u32), false).err(),
+            Some(Error::Ebadusefd)
+        );
+    }
+
+    #[test]
+    fn orclose_removes_on_the_last_close() {
+        // open(2) ORCLOSE: remove the file when it is closed by everyone
+        // holding it (namec sets CRCLOSE; the device removes on close).
+        let w = world();
+        let up = &w.up;
+        let fd = syscreate(up, "/c/tmp", (ORDWR | ORCLOSE) as u32, 0o644).unwrap() as i32;
+        let fd2 = sysdup(up, fd, -1).unwrap() as i32;
+        sysclose(up, fd).unwrap();
+        assert!(w.y.exists("root", "c/tmp"));
+        sysclose(up, fd2).unwrap();
+        assert!(!w.y.exists("root", "c/tmp"));
+    }
+
+    #[test]
+    fn chdir_and_relative_names() {
+        // chdir: names not starting with / or # start at dot; fd2path
+        // shows the name made absolute (intro(2)).
+        let w = world();
+        let mut up = w.up;
+        syschdir(&mut up, "/sub").unwrap();
+        let fd = sysopen(&up, "s/deep", OREAD as u32).unwrap() as i32;
+        assert_eq!(sysfd2path(&up, fd).unwrap(), "/sub/s/deep");
+        syschdir(&mut up, "s").unwrap();
+        assert_eq!(cat(&up, "deep").unwrap(), "deep");
+        assert_eq!(cat(&up, "./deep").unwrap(), "deep");
+        assert_eq!(cat(&up, "../../f").unwrap(), "file");
+        assert_eq!(
+            syschdir(&mut up, "nope").map_err(|e| String::from(e.as_str())),
+            Err("file does not exist: 'nope'".into())
+        );
+        // A chdir stays before the mount point (namec's Atodir), so
+        // binding onto dot shows at once.
+        syschdir(&mut up, "/x").unwrap();
+        sysbind(&up, "/b", "/x", MREPL).unwrap();
+        assert_eq!(cat(&up, "x").unwrap(), "b");
+    }
+
+    #[test]
+    fn validstat_checks_the_name() {
+        // validstat: a malformed entry is Ebadstat; its name must be a
+        // valid element or "/".
+        let mut d = libc::nulldir::nulldir();
+        d.name = "a/b".into();
+        assert_eq!(
+            validstat(&d.to_bytes().unwrap()).map_err(|e| String::from(e.as_str())),
+            Err("bad character in file name: a/b".into())
+        );
+        d.name = "/".into();
+        assert_eq!(validstat(&d.to_bytes().unwrap()), Ok(()));
+        assert_eq!(validstat(&[1, 2, 3]), Err(Error::Ebadstat));
+    }
 }

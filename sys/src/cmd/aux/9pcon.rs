@@ -43,6 +43,9 @@ use alloc::vec::Vec;
 
 use libc::arg::Args;
 use libc::fcall::*;
+use libc::strtoll::strtoll;
+use libc::strtoul::strtoul;
+use libc::strtoull::strtoull;
 use libc::syscall::{self, Fd, ORDWR};
 use libc::tokenize::tokenize;
 use libc::{print, sysfatal};
@@ -58,50 +61,28 @@ fn usage() -> ! {
     syscall::exits("usage")
 }
 
-/// C's `strtoull(s, 0, base)`: leading blanks, a sign, a `0x` or `0`
-/// prefix when `base` is 0, then as many digits as there are; 0 if none.
-fn strtoull(s: &str, base: u32) -> u64 {
-    let s = s.trim_start();
-    let (neg, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (base, s) = if base == 0 {
-        if (s.starts_with("0x") || s.starts_with("0X")) && s[2..].starts_with(|c: char| c.is_ascii_hexdigit()) {
-            (16, &s[2..])
-        } else if s.starts_with('0') {
-            (8, s)
-        } else {
-            (10, s)
-        }
-    } else {
-        (base, s)
-    };
-    let mut v: u64 = 0;
-    for c in s.chars() {
-        match c.to_digit(base) {
-            Some(d) => v = v.wrapping_mul(base as u64).wrapping_add(d as u64),
-            None => break,
-        }
-    }
-    if neg {
-        v.wrapping_neg()
-    } else {
-        v
-    }
-}
 
+/// `strtol(s, 0, 0)` stored, as 9pcon.c stores it, in an unsigned
+/// 32-bit field.
 fn strtol(s: &str) -> u32 {
-    strtoull(s, 0) as u32
+    libc::strtol::strtol(s, 0).0 as u32
 }
 
-/// `~0` or a number, for Twstat's numeric fields.
+/// `~0` or a number, for Twstat's 32-bit fields.
+fn xstrtoul(s: &str) -> u32 {
+    if s == "~0" {
+        !0
+    } else {
+        strtoul(s, 0).0
+    }
+}
+
+/// `~0` or a number, for Twstat's length.
 fn xstrtoull(s: &str) -> u64 {
     if s == "~0" {
         !0
     } else {
-        strtoull(s, 0)
+        strtoull(s, 0).0
     }
 }
 
@@ -115,15 +96,15 @@ fn strtoqid(s: &str) -> Result<Qid, String> {
             '{' => continue,
             '}' | ',' => {
                 match state {
-                    0 => q.path = strtoull(&buf, 0),
-                    1 => q.vers = strtoull(&buf, 0) as u32,
+                    0 => q.path = strtoull(&buf, 0).0,
+                    1 => q.vers = strtoul(&buf, 0).0,
                     2 => {
                         q.typ = if buf.starts_with('f') || buf == "QTFILE" {
                             QTFILE
                         } else if buf.starts_with('d') || buf == "QTDIR" {
                             QTDIR
                         } else {
-                            strtoull(&buf, 0) as u8
+                            strtol(&buf) as u8
                         }
                     }
                     _ => {}
@@ -204,8 +185,8 @@ fn statfields(a: &[String]) -> Result<Vec<u8>, String> {
     d.name = a[0].as_str().into();
     d.uid = a[1].as_str().into();
     d.gid = a[2].as_str().into();
-    d.mode = xstrtoull(&a[3]) as u32;
-    d.mtime = xstrtoull(&a[4]) as u32;
+    d.mode = xstrtoul(&a[3]);
+    d.mtime = xstrtoul(&a[4]);
     d.length = xstrtoull(&a[5]);
     d.to_bytes().map_err(|_| String::from("convD2M failed (internal error)"))
 }
@@ -271,12 +252,12 @@ impl Con {
             Tcreate => Msg::Tcreate {
                 fid: n(0),
                 name: a[1].as_str().into(),
-                perm: strtoull(&a[2], 8) as u32,
+                perm: strtoul(&a[2], 8).0,
                 mode: n(3) as u8,
             },
-            Tread => Msg::Tread { fid: n(0), offset: strtoull(&a[1], 0), count: n(2) },
+            Tread => Msg::Tread { fid: n(0), offset: strtoll(&a[1], 0).0 as u64, count: n(2) },
             Rread => Msg::Rread { data: a[0].as_bytes().to_vec() },
-            Twrite => Msg::Twrite { fid: n(0), offset: strtoull(&a[1], 0), data: a[2].as_bytes().to_vec() },
+            Twrite => Msg::Twrite { fid: n(0), offset: strtoll(&a[1], 0).0 as u64, data: a[2].as_bytes().to_vec() },
             Rwrite => Msg::Rwrite { count: n(0) },
             Tclunk => Msg::Tclunk { fid: n(0) },
             Rclunk => Msg::Rclunk,
@@ -324,7 +305,7 @@ impl Con {
         let tag = if typ == Tversion {
             NOTAG
         } else {
-            self.taggen += 1;
+            self.taggen = self.taggen.wrapping_add(1);
             self.taggen as u16
         };
         if argc != 0 && f.len() != 1 + argc {
@@ -352,7 +333,7 @@ impl Con {
                 let Some(n) = a.first() else {
                     return Some("^usage: nexttag tag".into());
                 };
-                self.taggen = strtol(n) as i32 - 1;
+                self.taggen = libc::strtol::strtol(n, 0).0.wrapping_sub(1);
                 return Some(format!("next tag is {}", self.taggen + 1));
             }
             _ => {}

@@ -304,9 +304,12 @@ impl Shell {
                 }
             }
             Node::Dollar(c) => match plain_name(c) {
-                // `$name`: looked up without building the name's list
-                Some(name) if star_index(name).is_none() => self.vars.get(name).to_vec(),
-                _ => {
+                // `$name`, `$1`: looked up without building the name's list
+                Some(name) => match star_index(name) {
+                    None => self.vars.get(name).to_vec(),
+                    Some(n) => self.vars.get(b"*").get(n - 1).cloned().into_iter().collect(),
+                },
+                None => {
                     let name = self.words(c, Mode::Deglob)?;
                     self.xdol(&name)?
                 }
@@ -369,11 +372,26 @@ impl Shell {
         if let [w] = l {
             return self.words(w, mode);
         }
-        // each value reversed onto `out`, then the whole turned round
-        let mut out: List = Vec::new();
+        // each value reversed onto `out`, then the whole turned round;
+        // words as written and `$name`s go straight there
+        let mut out: List = Vec::with_capacity(l.len());
         for w in l.iter().rev() {
-            let x = self.words(w, mode)?;
-            out.extend(x.into_iter().rev());
+            match &w.node {
+                Node::Word { text, .. } if w.glob == Glob::None => out.push(text.clone()),
+                Node::Dollar(c) if w.glob != Glob::Glob => match plain_name(c) {
+                    Some(name) if star_index(name).is_none() => {
+                        out.extend(self.vars.get(name).iter().rev().cloned());
+                    }
+                    _ => {
+                        let x = self.words(w, mode)?;
+                        out.extend(x.into_iter().rev());
+                    }
+                },
+                _ => {
+                    let x = self.words(w, mode)?;
+                    out.extend(x.into_iter().rev());
+                }
+            }
         }
         out.reverse();
         Ok(out)
@@ -733,6 +751,10 @@ impl Shell {
                 let depth = self.vars.locals.len();
                 for (name, value) in chain {
                     let v = self.words(value, Mode::Glob)?;
+                    if let Some(n) = plain_name(name) {
+                        self.vars.push_local(n, v);
+                        continue;
+                    }
                     let n = self.words(name, Mode::Deglob)?;
                     if n.len() != 1 {
                         return Err(self.error1("local variable name must be singleton"));
@@ -746,6 +768,10 @@ impl Shell {
             None => {
                 for (name, value) in chain {
                     let v = self.words(value, Mode::Glob)?;
+                    if let Some(n) = plain_name(name) {
+                        self.vars.set(n, v);
+                        continue;
+                    }
                     let n = self.words(name, Mode::Deglob)?;
                     if n.len() != 1 {
                         return Err(self.error1("= variable name not singleton!"));

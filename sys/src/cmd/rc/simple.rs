@@ -3,9 +3,13 @@
 //! `execfinit`, which 9front keeps there because they differ by system).
 //!
 //! What differs: 9front's `exitnext` (exec instead of fork when nothing
-//! follows) looks ahead in the code vector; the tree walker has no code
-//! to look at, so rc always forks, except that `exec` is explicit. The
-//! builtins read their arguments from a vector instead of the stack.
+//! but the exit of a forked child follows) looks ahead in the code
+//! vector; the tree walker has no code to look at, so [`Shell::run`]
+//! hands the same answer down the tree ([`Shell::tail`], skipping what
+//! exitnext skips) and [`Shell::xsimple_at`] execs when it is set. A
+//! program rc forks and waits for is started with libc's `spawn` (see
+//! [`crate::havefork`]). The builtins read their arguments from a vector
+//! instead of the stack.
 //! `finit` reads the functions from libc's environment (`fn#name`
 //! variables) rather than `/env/fn#*` files.
 

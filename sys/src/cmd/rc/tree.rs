@@ -181,6 +181,82 @@ pub enum Node {
     },
 }
 
+/// The body of [`Tree::children`] and [`Tree::children_mut`], which differ
+/// only in mutability: pushes onto `$v` the children of `$node` (a `&Node`
+/// or `&mut Node`), with `$iter` and `$deref` the matching `iter` and
+/// `as_deref` methods.
+macro_rules! push_children {
+    ($v:ident, $node:expr, $iter:ident, $deref:ident) => {{
+        macro_rules! o {
+            ($t:expr) => {
+                $v.extend($t.$deref())
+            };
+        }
+        match $node {
+            Node::Word { .. } => {}
+            Node::Dollar(a) | Node::Quote(a) | Node::Count(a) => $v.push(a),
+            Node::Sub(a, l) => {
+                $v.push(a);
+                $v.extend(l.$iter());
+            }
+            Node::Caret(a, b) | Node::Seq(a, b) | Node::Switch(a, b) => {
+                $v.push(a);
+                $v.push(b);
+            }
+            Node::Backquote(a, b) => {
+                o!(a);
+                $v.push(b);
+            }
+            Node::Paren(l) | Node::Arglist(l) => $v.extend(l.$iter()),
+            Node::PipeFd { cmd, .. } => $v.push(cmd),
+            Node::Simple(a) => $v.push(a),
+            Node::Brace(a)
+            | Node::Pcmd(a)
+            | Node::Async(a)
+            | Node::Bang(a)
+            | Node::Subshell(a)
+            | Node::IfNot(a) => o!(a),
+            Node::AndAnd(a, b)
+            | Node::OrOr(a, b)
+            | Node::Pipe {
+                left: a, right: b, ..
+            } => {
+                o!(a);
+                o!(b);
+            }
+            Node::If(a, b) | Node::While(a, b) => {
+                $v.push(a);
+                o!(b);
+            }
+            Node::For { var, list, body } => {
+                $v.push(var);
+                if let Some(l) = list {
+                    $v.extend(l.$iter());
+                }
+                o!(body);
+            }
+            Node::Twiddle(a, l) => {
+                $v.push(a);
+                $v.extend(l.$iter());
+            }
+            Node::Fn(l, b) => {
+                $v.extend(l.$iter());
+                o!(b);
+            }
+            Node::Redir { target, cmd, .. } => {
+                $v.push(target);
+                o!(cmd);
+            }
+            Node::Dup { cmd, .. } => o!(cmd),
+            Node::Assign { name, value, cmd } => {
+                $v.push(name);
+                $v.push(value);
+                o!(cmd);
+            }
+        }
+    }};
+}
+
 impl Tree {
     /// A node credited to `line`, with glob state [`Glob::None`].
     pub fn new(line: u32, node: Node) -> Tree {
@@ -219,146 +295,14 @@ impl Tree {
     /// The children, in source order.
     pub fn children(&self) -> Vec<&Tree> {
         let mut v: Vec<&Tree> = Vec::new();
-        fn o<'a>(v: &mut Vec<&'a Tree>, t: &'a Option<Box<Tree>>) {
-            if let Some(t) = t {
-                v.push(t);
-            }
-        }
-        match &self.node {
-            Node::Word { .. } => {}
-            Node::Dollar(a) | Node::Quote(a) | Node::Count(a) => v.push(a),
-            Node::Sub(a, l) => {
-                v.push(a);
-                v.extend(l.iter());
-            }
-            Node::Caret(a, b) | Node::Seq(a, b) | Node::Switch(a, b) => {
-                v.push(a);
-                v.push(b);
-            }
-            Node::Backquote(a, b) => {
-                o(&mut v, a);
-                v.push(b);
-            }
-            Node::Paren(l) | Node::Arglist(l) => v.extend(l.iter()),
-            Node::PipeFd { cmd, .. } => v.push(cmd),
-            Node::Simple(a) => v.push(a),
-            Node::Brace(a)
-            | Node::Pcmd(a)
-            | Node::Async(a)
-            | Node::Bang(a)
-            | Node::Subshell(a)
-            | Node::IfNot(a) => o(&mut v, a),
-            Node::AndAnd(a, b)
-            | Node::OrOr(a, b)
-            | Node::Pipe {
-                left: a, right: b, ..
-            } => {
-                o(&mut v, a);
-                o(&mut v, b);
-            }
-            Node::If(a, b) | Node::While(a, b) => {
-                v.push(a);
-                o(&mut v, b);
-            }
-            Node::For { var, list, body } => {
-                v.push(var);
-                if let Some(l) = list {
-                    v.extend(l.iter());
-                }
-                o(&mut v, body);
-            }
-            Node::Twiddle(a, l) => {
-                v.push(a);
-                v.extend(l.iter());
-            }
-            Node::Fn(l, b) => {
-                v.extend(l.iter());
-                o(&mut v, b);
-            }
-            Node::Redir { target, cmd, .. } => {
-                v.push(target);
-                o(&mut v, cmd);
-            }
-            Node::Dup { cmd, .. } => o(&mut v, cmd),
-            Node::Assign { name, value, cmd } => {
-                v.push(name);
-                v.push(value);
-                o(&mut v, cmd);
-            }
-        }
+        push_children!(v, &self.node, iter, as_deref);
         v
     }
 
     /// The children, mutably, in source order.
     pub fn children_mut(&mut self) -> Vec<&mut Tree> {
         let mut v: Vec<&mut Tree> = Vec::new();
-        fn o<'a>(v: &mut Vec<&'a mut Tree>, t: &'a mut Option<Box<Tree>>) {
-            if let Some(t) = t {
-                v.push(t);
-            }
-        }
-        match &mut self.node {
-            Node::Word { .. } => {}
-            Node::Dollar(a) | Node::Quote(a) | Node::Count(a) => v.push(a),
-            Node::Sub(a, l) => {
-                v.push(a);
-                v.extend(l.iter_mut());
-            }
-            Node::Caret(a, b) | Node::Seq(a, b) | Node::Switch(a, b) => {
-                v.push(a);
-                v.push(b);
-            }
-            Node::Backquote(a, b) => {
-                o(&mut v, a);
-                v.push(b);
-            }
-            Node::Paren(l) | Node::Arglist(l) => v.extend(l.iter_mut()),
-            Node::PipeFd { cmd, .. } => v.push(cmd),
-            Node::Simple(a) => v.push(a),
-            Node::Brace(a)
-            | Node::Pcmd(a)
-            | Node::Async(a)
-            | Node::Bang(a)
-            | Node::Subshell(a)
-            | Node::IfNot(a) => o(&mut v, a),
-            Node::AndAnd(a, b)
-            | Node::OrOr(a, b)
-            | Node::Pipe {
-                left: a, right: b, ..
-            } => {
-                o(&mut v, a);
-                o(&mut v, b);
-            }
-            Node::If(a, b) | Node::While(a, b) => {
-                v.push(a);
-                o(&mut v, b);
-            }
-            Node::For { var, list, body } => {
-                v.push(var);
-                if let Some(l) = list {
-                    v.extend(l.iter_mut());
-                }
-                o(&mut v, body);
-            }
-            Node::Twiddle(a, l) => {
-                v.push(a);
-                v.extend(l.iter_mut());
-            }
-            Node::Fn(l, b) => {
-                v.extend(l.iter_mut());
-                o(&mut v, b);
-            }
-            Node::Redir { target, cmd, .. } => {
-                v.push(target);
-                o(&mut v, cmd);
-            }
-            Node::Dup { cmd, .. } => o(&mut v, cmd),
-            Node::Assign { name, value, cmd } => {
-                v.push(name);
-                v.push(value);
-                o(&mut v, cmd);
-            }
-        }
+        push_children!(v, &mut self.node, iter_mut, as_deref_mut);
         v
     }
 

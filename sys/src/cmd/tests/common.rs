@@ -80,6 +80,9 @@ pub fn planten(name: &str) -> PathBuf {
         "join" => env!("CARGO_BIN_EXE_join"),
         "md5sum" => env!("CARGO_BIN_EXE_md5sum"),
         "sha1sum" => env!("CARGO_BIN_EXE_sha1sum"),
+        "freq" => env!("CARGO_BIN_EXE_freq"),
+        "look" => env!("CARGO_BIN_EXE_look"),
+        "fmt" => env!("CARGO_BIN_EXE_fmt"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

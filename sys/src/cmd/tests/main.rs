@@ -40,3 +40,6 @@ mod split;
 mod join;
 mod md5sum;
 mod sha1sum;
+mod freq;
+mod look;
+mod fmt;

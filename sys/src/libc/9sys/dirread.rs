@@ -50,10 +50,10 @@ pub fn dirpackage(buf: &[u8]) -> Result<Vec<Dir>, DecodeError> {
 
 /// Bytes read at a time, as 9front's DIRMAX (`sizeof(Dir)+STATMAX`, with
 /// room to spare).
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 const DIRMAX: usize = 8192 + STATMAX;
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 fn packerr(_: DecodeError) -> crate::syscall::Error {
     let e = crate::syscall::Error::new("malformed stat buffer");
     crate::syscall::werrstr(e.as_str());
@@ -62,7 +62,7 @@ fn packerr(_: DecodeError) -> crate::syscall::Error {
 
 /// Reads the next entries of the directory open on `fd`: those one
 /// `read` returns. At the end of the directory, no entries.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub fn dirread(fd: crate::syscall::Fd) -> crate::syscall::Result<Vec<Dir>> {
     let mut buf = alloc::vec![0u8; DIRMAX];
     let n = crate::syscall::read(fd, &mut buf)?;
@@ -72,7 +72,7 @@ pub fn dirread(fd: crate::syscall::Fd) -> crate::syscall::Result<Vec<Dir>> {
 /// Reads all the remaining entries of the directory open on `fd`. As in
 /// 9front, a read error after some entries were read ends the reading
 /// and the entries read so far are returned.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub fn dirreadall(fd: crate::syscall::Fd) -> crate::syscall::Result<Vec<Dir>> {
     let mut buf: Vec<u8> = Vec::new();
     let mut err = None;

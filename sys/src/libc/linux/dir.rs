@@ -191,15 +191,20 @@ fn lastelem(name: &str) -> &str {
     t.rsplit('/').next().unwrap_or(t)
 }
 
+/// The error of a name that cannot be walked (missing, not a directory on
+/// the way, no permission): reported with the name, as namec does; other
+/// errors as [`ioerr`].
+fn walkerr(e: &std::io::Error, name: &str) -> Error {
+    match e.raw_os_error() {
+        Some(c) if c == lx::ENOENT || c == lx::ENOTDIR || c == lx::EACCES => {
+            Error(std::format!("{}: {}", super::errtext(c).unwrap_or(""), super::quote(name)))
+        }
+        _ => ioerr(e),
+    }
+}
+
 pub fn stat(name: &str) -> Result<Vec<u8>> {
-    let m = std::fs::metadata(name).map_err(|e| match e.raw_os_error() {
-        Some(c) if c == lx::ENOENT || c == lx::ENOTDIR || c == lx::EACCES => Error(std::format!(
-            "{}: {}",
-            super::errtext(c).unwrap_or(""),
-            super::quote(name)
-        )),
-        _ => ioerr(&e),
-    })?;
+    let m = std::fs::metadata(name).map_err(|e| walkerr(&e, name))?;
     Ok(pack(&todir(&m, lastelem(name))))
 }
 
@@ -221,15 +226,7 @@ pub fn wstat(name: &str, edir: &[u8]) -> Result<()> {
     if crate::convm2d::convM2D(edir, &mut d) == 0 {
         return Err(Error::new("malformed stat buffer"));
     }
-    // A name that cannot be walked is reported with the name, as namec.
-    let m = std::fs::metadata(name).map_err(|e| match e.raw_os_error() {
-        Some(c) if c == lx::ENOENT || c == lx::ENOTDIR || c == lx::EACCES => Error(std::format!(
-            "{}: {}",
-            super::errtext(c).unwrap_or(""),
-            super::quote(name)
-        )),
-        _ => ioerr(&e),
-    })?;
+    let m = std::fs::metadata(name).map_err(|e| walkerr(&e, name))?;
     if d.mode != !0 {
         if (d.mode & DMDIR != 0) != m.is_dir() {
             return Err(Error::new("attempt to change directory bit"));

@@ -30,7 +30,8 @@ std::thread_local! {
 }
 
 /// Starts `f` in a new proc sharing this one's memory; returns its pid.
-pub fn procrfork(f: Box<dyn FnOnce() + Send + 'static>, stack: usize) -> Result<Pid> {
+/// The rfork flags are ignored (see the module documentation).
+pub fn procrfork(f: Box<dyn FnOnce() + Send + 'static>, _flags: u32, stack: usize) -> Result<Pid> {
     let pid = NEXTPID.fetch_add(1, Ordering::Relaxed);
     let mut b = thread::Builder::new();
     if stack > 0 {

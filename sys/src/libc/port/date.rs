@@ -150,7 +150,7 @@ impl Tzone {
 /// Loads the zone `name` (`local` is the `timezone` environment
 /// variable; others are `/adm/timezone/NAME`); `None` if it cannot be
 /// read or parsed, which callers treat as GMT, as 9front's do.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub fn tzload(name: &str) -> Option<Tzone> {
     tzload_err(name).ok()
 }
@@ -158,7 +158,7 @@ pub fn tzload(name: &str) -> Option<Tzone> {
 /// [`tzload`] with the reason it failed, as 9front's `%r` after
 /// `tzload`: the open's error (`local` is 9front's `/env/timezone`, so
 /// its absence reads as that file's) or the parse's.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub fn tzload_err(name: &str) -> Result<Tzone, String> {
     use crate::syscall;
     let text = if name == "local" {

@@ -45,6 +45,8 @@ pub fn command() -> Command {
             "pc64",
             "--bin",
             "9pc64",
+            "--features",
+            "kernel",
             "--target",
             TARGET,
         ])

@@ -414,3 +414,91 @@ fn fpu_state_is_per_process() {
         g.expect_poweroff().unwrap();
     }
 }
+
+#[test]
+fn bench_switch_and_sleep_wakeup() {
+    // ktest.rs's bench: medians of context-switch and sleep/wakeup
+    // round-trip times, on one processor and on four. No thresholds
+    // (TCG's speed depends on the host): the lines must be there, with
+    // every count right and the times ordered and non-zero.
+    for n in [1u32, 4] {
+        let mut g = bootn("bench", n);
+        let c = g
+            .expect_re(r"bench switch: (\d+) cpus, 7 batches of 2x2000 sched: median (\d+) ns/switch, min (\d+) max (\d+), (\d+) switches, (\d+) moved cpu\r?\n")
+            .unwrap();
+        let v: Vec<u64> = (1..=6).map(|i| c[i].parse().unwrap()).collect();
+        assert_eq!(v[0], n as u64);
+        assert!(v[2] > 0 && v[2] <= v[1] && v[1] <= v[3], "min <= median <= max: {v:?}");
+        assert!(v[3] < 1_000_000_000, "a switch under a second: {v:?}");
+        assert!(v[4] >= 7 * 2 * 2000, "every sched call switched: {v:?}");
+        if n == 1 {
+            assert_eq!(v[5], 0, "one processor: nothing moves");
+        }
+        let c = g
+            .expect_re(r"bench sleepwakeup: (\d+) cpus, 7 batches of 1000 round trips: median (\d+) ns/roundtrip, min (\d+) max (\d+), (\d+) of 7000 wakeups cross-cpu\r?\n")
+            .unwrap();
+        let v: Vec<u64> = (1..=5).map(|i| c[i].parse().unwrap()).collect();
+        assert_eq!(v[0], n as u64);
+        assert!(v[2] > 0 && v[2] <= v[1] && v[1] <= v[3], "min <= median <= max: {v:?}");
+        assert!(v[3] < 1_000_000_000, "a round trip under a second: {v:?}");
+        if n == 1 {
+            assert_eq!(v[4], 0, "one processor: no wakeup crosses");
+        }
+        g.expect("ktest bench: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
+
+#[test]
+fn user_mode_syscalls_and_traps_as_notes() {
+    // Ring 3 through pc64/l.s's syscallentry (number in RBP, arguments
+    // on the user stack above the return address) to pwrite and exits;
+    // traps become trap.c's notes (usertrap's "sys: trap: %s" with
+    // excname, faultnote's "sys: trap: fault read addr=%#p", debugbpt's
+    // "sys: breakpoint" at the int3's pc, syscall's "sys: bad sys call",
+    // validaddr's "sys: bad address in syscall"); popnote appends
+    // " pc=%#p" to sys: notes and, with no handler, the process prints
+    // "suicide: <note>" and exits with the note. The kernel goes on.
+    for n in [1u32, 4] {
+        let mut g = bootn("user", n);
+        g.expect_re(r"hello from user space\r?\n").unwrap();
+        let c = g.expect_re(r"ktest user: hello pid (\d+) exits '([^\r\n]*)'\r?\n").unwrap();
+        assert_eq!(c[2], "", "exits(nil)");
+        let cases = [
+            ("fault", "sys: trap: fault read addr=0x0"),
+            ("divide", "sys: trap: divide error"),
+            ("bpt", "sys: breakpoint"),
+            ("badcall", "sys: bad sys call"),
+            ("badaddr", "sys: bad address in syscall"),
+        ];
+        for (prog, note) in cases {
+            let pc = g
+                .expect_re(&format!(r"ktest user: {prog} trap pc (0x2[0-9a-f]{{5}})\r?\n"))
+                .unwrap();
+            let pc = &pc[1];
+            if prog == "badaddr" {
+                g.expect_re(&format!(
+                    r"{prog} \d+: suicide: invalid address 0x10/5 in sys call pc={pc}\r?\n"
+                ))
+                .unwrap();
+            }
+            let want = format!("{note} pc={pc}");
+            let s = g
+                .expect_re(&format!(r"{prog} (\d+): suicide: ([^\r\n]*)\r?\n"))
+                .unwrap();
+            assert_eq!(s[2], want);
+            let e = g
+                .expect_re(&format!(r"ktest user: {prog} pid (\d+) exits '([^\r\n]*)'\r?\n"))
+                .unwrap();
+            assert_eq!(e[1], s[1], "the suicide line names the process");
+            assert_eq!(e[2], want, "the exit status is the note");
+        }
+        let c = g
+            .expect_re(r"ktest user: (\d+) programs, (\d+) pages free before, (\d+) after, (\d+) cpus")
+            .unwrap();
+        assert_eq!(c[2], c[3], "every page returned");
+        assert_eq!(c[4], n.to_string());
+        g.expect("ktest user: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
