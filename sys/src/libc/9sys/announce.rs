@@ -23,12 +23,25 @@
 //!   same on both.
 //! - errors carry 9front's prefixes where the cause is the address
 //!   (`announce tcp!x!y: ...`).
+//!
+//! The native backend ([`net`]) is 9front's announce.c itself: the address
+//! is translated by `NETDIR/cs` (or used as it is, with
+//! `NETDIR/proto/clone`, when there is no cs), the clone file is opened
+//! and kept as the control descriptor, the conversation number read from
+//! it names the directory, and `announce ADDR` is written to it; `listen`
+//! opens `DIR/listen` and reads the new conversation's number; `accept`
+//! writes `accept N` (ignoring failure) and opens `DIR/data`; `reject`
+//! writes `reject N CAUSE`. The addresses of a conversation are its
+//! `local` and `remote` files, as 9front's `getnetconninfo` reads them
+//! (`???` when unreadable).
 
 use alloc::format;
 use alloc::string::String;
 
-#[cfg(feature = "linux")]
+#[cfg(all(feature = "linux", not(feature = "native")))]
 use crate::linux::net as backend;
+#[cfg(feature = "native")]
+use self::net as backend;
 use crate::syscall::{Error, Fd, Result};
 
 /// 9front's NETPATHLEN: the longest connection directory name.
@@ -94,6 +107,206 @@ pub fn getnetconninfo(dir: &str) -> Result<NetConnInfo> {
     let (lsys, lserv) = split(&l);
     let (rsys, rserv) = split(&r);
     Ok(NetConnInfo { dir: dir.into(), lsys, lserv, rsys, rserv })
+}
+
+/// 9front's announce.c over the files of `/net` (the native backend;
+/// built everywhere, and tested on the host with a stand-in network
+/// directory).
+#[cfg_attr(not(feature = "native"), allow(dead_code))]
+pub(crate) mod net {
+    use alloc::format;
+    use alloc::string::String;
+
+    use super::NETPATHLEN;
+    use crate::syscall::{self, Error, Fd, Result, OCEXEC, OREAD, ORDWR, SEEKSET};
+
+    /// announce.c's Maxpath.
+    const MAXPATH: usize = 256;
+
+    fn cut(s: &str, n: usize) -> String {
+        let mut n = n.min(s.len());
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].into()
+    }
+
+    /// announce.c's `nettrans`: (the address for the network, the clone
+    /// file).
+    pub fn nettrans(addr: &str) -> Result<(String, String)> {
+        let bad = || Error(format!("bad dial string: {addr}"));
+        let p = addr.find('!').ok_or_else(bad)?;
+        let (netdir, a) = if !addr.starts_with('/') && !addr.starts_with('#') {
+            (String::from("/net"), addr)
+        } else {
+            let i = addr[..p].rfind('/').unwrap_or(0);
+            if i == 0 || i >= MAXPATH {
+                return Err(bad());
+            }
+            (String::from(&addr[..i]), &addr[i + 1..])
+        };
+        let Ok(fd) = syscall::open(&format!("{netdir}/cs"), ORDWR) else {
+            // identtrans: no cs, no translation
+            let (proto, rest) = a.split_once('!').unwrap_or((a, ""));
+            return Ok((cut(rest, MAXPATH - 1), format!("{netdir}/{proto}/clone")));
+        };
+        let r = (|| {
+            syscall::write(fd, a.as_bytes())?;
+            syscall::seek(fd, 0, SEEKSET)?;
+            let mut buf = [0u8; MAXPATH - 1];
+            let n = syscall::read(fd, &mut buf)?;
+            if n == 0 {
+                return Err(Error(syscall::errstr()));
+            }
+            Ok(String::from_utf8_lossy(&buf[..n]).into_owned())
+        })();
+        let _ = syscall::close(fd);
+        let reply = r?;
+        let (file, naddr) = reply.split_once(' ').ok_or_else(|| Error(syscall::errstr()))?;
+        // cs's file is in its name space: replace the mount point. (9front
+        // uses the address in place of a file that does not start with
+        // '/'; cs never answers so.)
+        let f = match file.strip_prefix('/') {
+            Some(r) => r.split_once('/').map_or(file, |(_, rest)| rest),
+            None => naddr,
+        };
+        Ok((cut(naddr, MAXPATH - 1), format!("{netdir}/{f}")))
+    }
+
+    pub fn announce(addr: &str) -> Result<(Fd, String)> {
+        let (naddr, netdir) = nettrans(addr)?;
+        let ctl = syscall::open(&netdir, ORDWR).map_err(|e| Error(format!("announce opening {netdir}: {e}")))?;
+        let r = (|| {
+            let cp = netdir.rfind('/').ok_or_else(|| Error(format!("announce arg format {netdir}")))?;
+            let dir = &netdir[..cp];
+            let mut buf = [0u8; MAXPATH];
+            let room = MAXPATH.saturating_sub(dir.len() + 2);
+            let m = match syscall::read(ctl, &mut buf[..room]) {
+                Ok(0) => Err(Error(format!("announce reading {dir}: {}", syscall::errstr()))),
+                Ok(m) => Ok(m),
+                Err(e) => Err(Error(format!("announce reading {dir}: {e}"))),
+            }?;
+            let conv = format!("{dir}/{}", String::from_utf8_lossy(&buf[..m]));
+            let msg = format!("announce {naddr}");
+            match syscall::write(ctl, msg.as_bytes()) {
+                Ok(n) if n == msg.len() => {}
+                Ok(_) => return Err(Error(format!("announce writing {dir}: short write"))),
+                Err(e) => return Err(Error(format!("announce writing {dir}: {e}"))),
+            }
+            Ok(cut(&conv, NETPATHLEN - 1))
+        })();
+        match r {
+            Ok(dir) => Ok((ctl, dir)),
+            Err(e) => {
+                let _ = syscall::close(ctl);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn listen(dir: &str) -> Result<(Fd, String)> {
+        let lname = format!("{dir}/listen");
+        let ctl = syscall::open(&lname, ORDWR).map_err(|e| Error(format!("listen opening {lname}: {e}")))?;
+        let r = (|| {
+            let d = cut(dir, MAXPATH - 1);
+            let cp = d.rfind('/').ok_or_else(|| Error(format!("listen arg format {dir}")))?;
+            let prefix = &d[..=cp];
+            let mut buf = [0u8; MAXPATH];
+            let room = MAXPATH.saturating_sub(prefix.len() + 1);
+            let m = match syscall::read(ctl, &mut buf[..room]) {
+                Ok(0) => Err(Error(format!("listen reading {dir}/listen: {}", syscall::errstr()))),
+                Ok(m) => Ok(m),
+                Err(e) => Err(Error(format!("listen reading {dir}/listen: {e}"))),
+            }?;
+            Ok(cut(&format!("{prefix}{}", String::from_utf8_lossy(&buf[..m])), NETPATHLEN - 1))
+        })();
+        match r {
+            Ok(newdir) => Ok((ctl, newdir)),
+            Err(e) => {
+                let _ = syscall::close(ctl);
+                Err(e)
+            }
+        }
+    }
+
+    /// The conversation number: the last element of `dir`.
+    fn num(dir: &str) -> &str {
+        dir.rsplit('/').next().unwrap_or(dir)
+    }
+
+    pub fn accept(ctl: Fd, dir: &str) -> Result<Fd> {
+        // the network might not need accepts: the result is ignored
+        let _ = syscall::write(ctl, format!("accept {}", num(dir)).as_bytes());
+        syscall::open(&format!("{dir}/data"), ORDWR)
+    }
+
+    pub fn reject(ctl: Fd, dir: &str, cause: &str) -> Result<()> {
+        let msg = format!("reject {} {cause}", num(dir));
+        match syscall::write(ctl, msg.as_bytes()) {
+            Ok(n) if n == msg.len() => Ok(()),
+            Ok(_) => Err(Error::new("short write")),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// getnetconninfo.c's `getendpoint`: `sys!serv` from `dir/file`, the
+    /// last byte (a newline) dropped; `???!???` when unreadable.
+    fn endpoint(dir: &str, file: &str) -> String {
+        let unknown = || String::from("???!???");
+        let Ok(fd) = syscall::open(&format!("{dir}/{file}"), OREAD | OCEXEC) else {
+            return unknown();
+        };
+        let mut buf = [0u8; 128];
+        let n = syscall::read(fd, &mut buf[..127]).unwrap_or(0);
+        let _ = syscall::close(fd);
+        if n == 0 {
+            return unknown();
+        }
+        String::from_utf8_lossy(&buf[..n - 1]).into_owned()
+    }
+
+    pub fn addrs(dir: &str) -> Result<(String, String)> {
+        Ok((endpoint(dir, "local"), endpoint(dir, "remote")))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn announce_listen_accept_speak_the_ctl_protocol() {
+            let top = std::env::temp_dir().join(std::format!("pannounce{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&top);
+            let tcp = top.join("tcp");
+            std::fs::create_dir_all(tcp.join("3")).unwrap();
+            std::fs::create_dir_all(tcp.join("4")).unwrap();
+            std::fs::write(tcp.join("clone"), b"3").unwrap();
+            std::fs::write(tcp.join("3/listen"), b"4").unwrap();
+            std::fs::write(tcp.join("4/data"), b"").unwrap();
+            std::fs::write(tcp.join("4/local"), b"10.0.0.2!564\n").unwrap();
+            let d = top.to_string_lossy().into_owned();
+            // no cs: the address as it is, with NETDIR/tcp/clone
+            assert_eq!(nettrans(&std::format!("{d}/tcp!*!564")).unwrap(), ("*!564".into(), std::format!("{d}/tcp/clone")));
+            let (ctl, dir) = announce(&std::format!("{d}/tcp!*!564")).unwrap();
+            assert_eq!(dir, std::format!("{d}/tcp/3"));
+            assert_eq!(std::fs::read(tcp.join("clone")).unwrap(), b"3announce *!564");
+            let (lctl, ldir) = listen(&dir).unwrap();
+            assert_eq!(ldir, std::format!("{d}/tcp/4"));
+            let data = accept(lctl, &ldir).unwrap();
+            assert_eq!(std::fs::read(tcp.join("3/listen")).unwrap(), b"4accept 4");
+            reject(lctl, &ldir, "busy").unwrap();
+            assert_eq!(std::fs::read(tcp.join("3/listen")).unwrap(), b"4accept 4reject 4 busy");
+            assert_eq!(addrs(&ldir).unwrap(), ("10.0.0.2!564".into(), "???!???".into()));
+            for fd in [data, lctl, ctl] {
+                syscall::close(fd).unwrap();
+            }
+            let e = listen(&std::format!("{d}/tcp/9")).unwrap_err();
+            assert!(e.as_str().starts_with(&std::format!("listen opening {d}/tcp/9/listen: ")), "{e}");
+            assert_eq!(nettrans("tcp").unwrap_err().as_str(), "bad dial string: tcp");
+            assert_eq!(nettrans("/tcp!x").unwrap_err().as_str(), "bad dial string: /tcp!x");
+            std::fs::remove_dir_all(&top).unwrap();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,9 @@
 //!   death by a signal as the note 9front would post (`sys: kill`, ...);
 //! - rfork: the name-space flags are accepted and do nothing (Linux has no
 //!   Plan 9 name spaces), RFMEM is refused, RFNOWAIT detaches the child;
-//!   bind, mount and unmount fail with a clear error;
+//!   bind, mount and unmount fail with a clear error; `spawn` (fork, then
+//!   exec at once) borrows the parent's memory until the child execs
+//!   (see [`spawn`]);
 //! - rc lists in the environment are separated by `\x01`, as plan9port's
 //!   rc does, and appear NUL-separated through [`crate::syscall::getenv`].
 #![allow(unsafe_code)]
