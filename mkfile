@@ -6,6 +6,11 @@ CARGO=cargo
 all:V:
 	$CARGO build --workspace --exclude pc64
 	$CARGO kbuild
+	$CARGO native
+
+# the commands built for planten, installed in amd64/bin
+native:V:
+	$CARGO native
 
 boot:V:
 	$CARGO boot

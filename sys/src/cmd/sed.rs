@@ -588,7 +588,12 @@ impl Sed {
                             let mut name = Vec::new();
                             loop {
                                 let c = self.c();
-                                if c == 0 || c == ';' as Rune || c == ' ' as Rune || c == '\t' as Rune || c == '#' as Rune {
+                                if c == 0
+                                    || c == ';' as Rune
+                                    || c == ' ' as Rune
+                                    || c == '\t' as Rune
+                                    || c == '#' as Rune
+                                {
                                     break;
                                 }
                                 name.push(c);
@@ -755,8 +760,14 @@ impl Sed {
                                 None => {
                                     if self.out.files.len() >= MAXFILES {
                                         let n = self.out.files.len();
-                                        let _ = libc::fprint!(Fd::STDERR, "sed: Too many files in w commands 2 \n");
-                                        let _ = libc::fprint!(Fd::STDERR, "nfiles = {n}; MAXF = {MAXFILES}\n");
+                                        let _ = libc::fprint!(
+                                            Fd::STDERR,
+                                            "sed: Too many files in w commands 2 \n"
+                                        );
+                                        let _ = libc::fprint!(
+                                            Fd::STDERR,
+                                            "nfiles = {n}; MAXF = {MAXFILES}\n"
+                                        );
                                         self.errexit();
                                     }
                                     self.cur.fcode = Some(self.open_file(name));

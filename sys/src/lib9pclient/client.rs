@@ -88,13 +88,13 @@ impl Client {
     }
 
     /// A client on a libc descriptor, which it closes when dropped.
-    #[cfg(feature = "linux")]
+    #[cfg(any(feature = "linux", feature = "native"))]
     pub fn from_fd(fd: libc::syscall::Fd) -> Client {
         Client::new(Box::new(crate::FdTransport::new(fd)), Box::new(crate::LibcRendezvous))
     }
 
     /// Dials `addr` (a dial string) and negotiates `msize`.
-    #[cfg(feature = "linux")]
+    #[cfg(any(feature = "linux", feature = "native"))]
     pub fn dial(addr: &str, msize: u32) -> Result<Client> {
         let fd = libc::dial::dial(addr, None).map_err(|e| Error(e.0))?;
         let c = Client::from_fd(fd);

@@ -19,9 +19,10 @@
 //! - fids are allocated and freed by the client ([`Fid`]);
 //! - Rerror becomes `Err(Error)` with the server's string.
 //!
-//! The connection is a [`Transport`]; [`FdTransport`] (feature `linux`)
-//! is a libc descriptor. Procs waiting for replies sleep in a
-//! [`Rendezvous`]; [`LibcRendezvous`] (feature `linux`) is libc's.
+//! The connection is a [`Transport`]; [`FdTransport`] (feature `linux`
+//! or `native`, libc's backends) is a libc descriptor. Procs waiting for
+//! replies sleep in a [`Rendezvous`]; [`LibcRendezvous`] (the same
+//! features) is libc's.
 #![no_std]
 #![forbid(unsafe_code)]
 #![allow(non_upper_case_globals)]
@@ -32,7 +33,7 @@ pub mod client;
 pub mod transport;
 
 pub use client::{Client, Fid, Pending};
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub use transport::{FdTransport, LibcRendezvous};
 pub use transport::{Rendezvous, Transport};
 

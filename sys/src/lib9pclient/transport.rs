@@ -1,6 +1,6 @@
 //! The connection a client speaks over, and how its procs sleep.
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 use crate::Error;
 use crate::Result;
 
@@ -20,21 +20,21 @@ pub trait Rendezvous: Send + Sync {
 }
 
 /// A transport over a libc file descriptor (a dialled connection, a pipe).
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub struct FdTransport {
     pub fd: libc::syscall::Fd,
     /// Close the descriptor when the transport goes.
     pub owned: bool,
 }
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 impl FdTransport {
     pub fn new(fd: libc::syscall::Fd) -> FdTransport {
         FdTransport { fd, owned: true }
     }
 }
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 impl Transport for FdTransport {
     fn read(&self, buf: &mut [u8]) -> Result<usize> {
         libc::syscall::read(self.fd, buf).map_err(|e| Error(e.0))
@@ -52,7 +52,7 @@ impl Transport for FdTransport {
     }
 }
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 impl Drop for FdTransport {
     fn drop(&mut self) {
         if self.owned {
@@ -62,10 +62,10 @@ impl Drop for FdTransport {
 }
 
 /// libc's rendezvous.
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 pub struct LibcRendezvous;
 
-#[cfg(feature = "linux")]
+#[cfg(any(feature = "linux", feature = "native"))]
 impl Rendezvous for LibcRendezvous {
     fn rendezvous(&self, tag: usize, val: usize) -> usize {
         libc::syscall::rendezvous(tag, val)

@@ -31,14 +31,14 @@
 
 extern crate alloc;
 
-pub mod regimpl;
 pub mod regcomp;
-pub mod regexec;
-pub mod rregexec;
-pub mod regsub;
-pub mod rregsub;
 pub mod regerror;
+pub mod regexec;
+pub mod regimpl;
 pub mod regprint;
+pub mod regsub;
+pub mod rregexec;
+pub mod rregsub;
 
 pub use libc::rune::Rune;
 pub use regcomp::{regcomp, regcomplit, regcompnl};

@@ -491,7 +491,7 @@ fn firstset(inst: &[Reinst], classes: &[Class]) -> Option<FirstSet> {
         }
     }
     // NUL ends a subject: the matcher must stop there too.
-    let full = (!0u128) & !1;
+    let full = !1u128;
     if high && ascii & full == full {
         return None;
     }
@@ -507,7 +507,35 @@ fn firstset(inst: &[Reinst], classes: &[Class]) -> Option<FirstSet> {
             last = b as u8;
         }
     }
-    Some(FirstSet { ascii, high, bytes, single: if count == 1 { Some(last) } else { None } })
+    // A literal the program starts with: Save(0) then runes.
+    let mut prefix = Vec::new();
+    if inst.first() == Some(&Reinst::Save(0)) {
+        for i in &inst[1..] {
+            match *i {
+                Reinst::Rune(r) if r != 0 => prefix.push(r),
+                _ => break,
+            }
+        }
+    }
+    if prefix.len() < 2 {
+        prefix.clear();
+    }
+    let prefix_bytes =
+        (!prefix.is_empty() && !prefix.contains(&libc::rune::RUNEERROR)).then(|| {
+            let mut v = Vec::new();
+            for &r in &prefix {
+                libc::rune::push_rune(&mut v, r);
+            }
+            v
+        });
+    Some(FirstSet {
+        ascii,
+        high,
+        bytes,
+        single: if count == 1 { Some(last) } else { None },
+        prefix,
+        prefix_bytes,
+    })
 }
 
 fn regcomp1(s: &[u8], nl: bool, lit: bool) -> Result<Reprog, RegError> {
@@ -568,9 +596,11 @@ mod tests {
         assert_eq!(err("[ab-]"), "Malformed class");
         assert_eq!(err("[\\"), "No closing ] for class");
         assert_eq!(err("é|*"), "regexp é|*: syntax error: *");
-        let big: alloc::string::String = (0..201).map(|i| char::from_u32(0x100 + 2 * i).unwrap()).collect();
+        let big: alloc::string::String =
+            (0..201).map(|i| char::from_u32(0x100 + 2 * i).unwrap()).collect();
         assert_eq!(err(&alloc::format!("[{big}]")), "Class too big\n");
-        let ok: alloc::string::String = (0..200).map(|i| char::from_u32(0x100 + 2 * i).unwrap()).collect();
+        let ok: alloc::string::String =
+            (0..200).map(|i| char::from_u32(0x100 + 2 * i).unwrap()).collect();
         assert!(regcomp(alloc::format!("[{ok}]")).is_ok());
         // The message is cut to fit 9front's 128-byte buffer.
         let long = alloc::format!("{}(", "a".repeat(200));
@@ -594,12 +624,31 @@ mod tests {
         let p = regcomp("a|b*").unwrap();
         assert_eq!(
             p.insts(),
-            &[Save(0), Split(2, 4), Rune('a' as u32), Jmp(7), Split(5, 7), Rune('b' as u32), Jmp(4), Unsave(0)]
+            &[
+                Save(0),
+                Split(2, 4),
+                Rune('a' as u32),
+                Jmp(7),
+                Split(5, 7),
+                Rune('b' as u32),
+                Jmp(4),
+                Unsave(0)
+            ]
         );
         let p = regcomp("(a)+.?").unwrap();
         assert_eq!(
             p.insts(),
-            &[Save(0), Save(1), Rune('a' as u32), Unsave(1), Split(1, 5), Split(6, 8), NotNl, Any, Unsave(0)]
+            &[
+                Save(0),
+                Save(1),
+                Rune('a' as u32),
+                Unsave(1),
+                Split(1, 5),
+                Split(6, 8),
+                NotNl,
+                Any,
+                Unsave(0)
+            ]
         );
         let p = regcompnl("[^b-a]").unwrap();
         assert_eq!(p.insts(), &[Save(0), NotNl, Class { class: 0, next: 3 }, Unsave(0)]);

@@ -71,6 +71,12 @@ impl Subject for [u8] {
             return end;
         }
         let hay = &self[i..end];
+        if let Some(p) = &fs.prefix_bytes {
+            // The first place the literal starts, unless a NUL ends the
+            // string before it.
+            let at = memchr::memmem::find(hay, p).unwrap_or(hay.len());
+            return i + memchr::memchr(0, &hay[..at]).unwrap_or(at);
+        }
         if let Some(b) = fs.single {
             return i + memchr::memchr2(b, 0, hay).unwrap_or(hay.len());
         }
@@ -104,6 +110,18 @@ impl Subject for [Rune] {
             return end;
         }
         let hay = &self[i..end];
+        if let Some((&first, rest)) = fs.prefix.split_first() {
+            // The first place the literal starts, or a NUL.
+            let mut j = 0;
+            while j < hay.len() {
+                let r = hay[j];
+                if r == 0 || (r == first && hay[j + 1..].starts_with(rest)) {
+                    return i + j;
+                }
+                j += 1;
+            }
+            return end;
+        }
         i + hay.iter().position(|&r| fs.has_rune(r)).unwrap_or(hay.len())
     }
 }
@@ -289,7 +307,10 @@ fn run<S: Subject + ?Sized>(prog: &Reprog, sc: &mut Scratch, s: &S, sem: &mut [R
                                 let at = t.caps as usize * ncap;
                                 for (j, m) in sem.iter_mut().take(msize).enumerate() {
                                     let get = |v: usize| if v == NONE { None } else { Some(v) };
-                                    *m = Resub { sp: get(caps[at + 2 * j]), ep: get(caps[at + 2 * j + 1]) };
+                                    *m = Resub {
+                                        sp: get(caps[at + 2 * j]),
+                                        ep: get(caps[at + 2 * j + 1]),
+                                    };
                                 }
                                 sem[0].ep = Some(pos);
                             }

@@ -107,6 +107,11 @@ pub(crate) struct FirstSet {
     pub(crate) bytes: [bool; 256],
     /// The only such byte, when there is one (NUL aside).
     pub(crate) single: Option<u8>,
+    /// Runes every match starts with (at least two), when the program
+    /// begins with them; and their UTF-8, when it has no Runeerror (which
+    /// a bad byte also decodes to).
+    pub(crate) prefix: Vec<crate::Rune>,
+    pub(crate) prefix_bytes: Option<Vec<u8>>,
 }
 
 impl FirstSet {

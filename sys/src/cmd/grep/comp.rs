@@ -50,13 +50,16 @@ impl Grep {
             None => {
                 let t = self.states.len() as u32;
                 self.states.push(State { matched: key.1, re: key.0.clone() });
-                self.trans.resize(self.trans.len() + 256, 1);
+                self.trans.resize(self.trans.len() + 256, 11);
                 self.lookup.insert(key, t);
                 t
             }
         };
-        // Slow until the search finds the way plain (see main.rs).
-        self.trans[s as usize * 256 + c as usize] = t << 8 | 1;
+        // Slow until the search finds the way plain; a newline always is
+        // (see main.rs).
+        let flags =
+            if c == b'\n' as u32 { 3 | (self.states[t as usize].matched as u32) << 2 } else { 1 };
+        self.trans[s as usize * 256 + c as usize] = t << 8 | flags;
         t
     }
 
@@ -130,7 +133,7 @@ impl Grep {
         let list = core::mem::take(&mut self.follow);
         let s = self.states.len() as u32;
         self.states.push(State { matched: false, re: list.clone() });
-        self.trans.resize(self.trans.len() + 256, 1);
+        self.trans.resize(self.trans.len() + 256, 11);
         self.lookup.insert((list, false), s);
         s
     }

@@ -185,7 +185,10 @@ enum Tok {
 impl Tok {
     /// Whether the token can begin `expr3`.
     fn starts_expr3(&self) -> bool {
-        matches!(self, Tok::Class(_) | Tok::Char(_) | Tok::LParen | Tok::Begin | Tok::End | Tok::Dot)
+        matches!(
+            self,
+            Tok::Class(_) | Tok::Char(_) | Tok::LParen | Tok::Begin | Tok::End | Tok::Dot
+        )
     }
 }
 
@@ -201,8 +204,8 @@ pub struct Grep {
     pub res: Vec<Re>,
     pub cases: Vec<[ReId; 256]>,
     pub states: Vec<State>,
-    /// Transitions: `trans[s * 256 + c]` is `next << 8 | slow`, or 1 if not
-    /// built yet (the slow bit is the search's; see main.rs).
+    /// Transitions: `trans[s * 256 + c]` is `next << 8 | flags`, or 11 if not
+    /// built yet (the flags are the search's; see main.rs).
     pub trans: Vec<u32>,
     pub lookup: alloc::collections::BTreeMap<(Vec<ReId>, bool), u32>,
     pub follow: Vec<ReId>,

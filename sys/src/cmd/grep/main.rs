@@ -7,10 +7,9 @@
 //! there are several files and no `-h`, and `n: ` under `-n`); `-c`
 //! prints a count, `-l` and `-L` names, `-s` nothing. A last line without
 //! a newline is searched as if it had one, which is printed only with the
-//! file name. Output is flushed every 512 lines, and after each line when
-//! reading standard input or under `-b`. The status is empty if any line
-//! was selected, else `no matches`; files that cannot be opened are
-//! reported and skipped.
+//! file name. Output is flushed every 512 lines, and after each line under
+//! `-b`. The status is empty if any line was selected, else `no matches`;
+//! files that cannot be opened are reported and skipped.
 //!
 //! As in 9front, a line that spans three or more of its 16 KiB reads is
 //! printed as its first 16 KiB followed by the part in the read where it
@@ -18,10 +17,15 @@
 //! larger blocks and cuts long lines where 9front's reads of a regular
 //! file would fall.
 //!
-//! What differs: reads are 1 MiB; in a DFA state that stays put on all
-//! but at most three bytes, the search jumps to the next of those bytes
-//! with `memchr` instead of stepping through the others (the states and
-//! the output are the same).
+//! What differs, none of it in the output: reading standard input, 9front
+//! also flushes after each selected line; planten flushes before each read
+//! of it instead, so nothing found waits while grep waits for input.
+//! Reads are 1 MiB. In a DFA state that stays put on all but at most three
+//! bytes, the search jumps to the next of those bytes with `memchr`. When
+//! the pattern carries nothing from one line to the next, whole lines are
+//! searched by four DFA chains at once, and lines without a literal every
+//! match holds are passed over (the prefilter). The states, the lines
+//! selected and the output are 9front's.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
@@ -50,7 +54,10 @@ const CHUNK: u64 = 16 * 1024;
 const READ: usize = 64 * CHUNK as usize;
 
 fn usage() -> ! {
-    let _ = libc::fprint!(Fd::STDERR, "usage: grep [-{VALIDFLAGS}] [-e pattern] [-f patternfile] [file ...]\n");
+    let _ = libc::fprint!(
+        Fd::STDERR,
+        "usage: grep [-{VALIDFLAGS}] [-e pattern] [-f patternfile] [file ...]\n"
+    );
     exits("usage")
 }
 
@@ -137,11 +144,20 @@ enum Accel {
 /// whether it can be jumped through.
 const HOT: u16 = 256;
 
-/// A transition entry in `Grep::trans` is `next << 8 | slow`: the offset
-/// of the next state's row, so the search adds the byte to it. `1` means
-/// not built. Slow entries go through `Searcher::slow`: newlines,
-/// and entries into states that are jumped through or not classified yet.
-const UNBUILT: u32 = 1;
+/// A transition entry in `Grep::trans` is `next << 8 | flags`: the offset
+/// of the next state's row, so the search adds the byte to it, and flags.
+/// Bit 0 marks a slow entry, one the single-chain search handles outside
+/// its fast loop: newlines, and entries into states that are jumped
+/// through or not classified yet. Bit 1 marks a hard one, which every
+/// search must stop for: newlines, with bit 2 saying whether the line
+/// matched. `UNBUILT` (11: bit 3) is an entry not built yet.
+const UNBUILT: u32 = 11;
+const SLOW: u32 = 1;
+const HARD: u32 = 2;
+/// Chains the multi-chain search runs at once, and the least bytes of
+/// whole lines it takes on.
+const NCHAIN: usize = 4;
+const MULTI_MIN: usize = 64 * 1024;
 
 struct Searcher {
     data: Vec<u8>,
@@ -183,18 +199,26 @@ impl Searcher {
     fn new() -> Searcher {
         let mut fold = [0u8; 256];
         for (i, f) in fold.iter_mut().enumerate() {
-            *f = if (b'A'..=b'Z').contains(&(i as u8)) { i as u8 + (b'a' - b'A') } else { i as u8 };
+            *f = (i as u8).to_ascii_lowercase();
         }
         Searcher { data: Vec::new(), accel: Vec::new(), fold, indep: false }
     }
 
     /// `search`: one input; whether any line was selected.
-    fn search(&mut self, g: &mut Grep, bout: &mut Biobuf, file: Option<&str>, mut flag: u32) -> bool {
+    fn search(
+        &mut self,
+        g: &mut Grep,
+        bout: &mut Biobuf,
+        file: Option<&str>,
+        mut flag: u32,
+    ) -> bool {
+        // 9front flushes after every selected line when reading standard
+        // input (Bflag); planten flushes before every read of it instead,
+        // so nothing found waits while grep waits for input, and only
+        // -b writes each line by itself.
+        let stdin_flush = file.is_none() && g.flags[b'b' as usize] == 0;
         let (name, fd) = match file {
-            None => {
-                flag |= BFLAG;
-                ("stdin", Fd::STDIN)
-            }
+            None => ("stdin", Fd::STDIN),
             Some(f) => match syscall::open(f, OREAD) {
                 Ok(fd) => (f, fd),
                 Err(e) => {
@@ -235,8 +259,9 @@ impl Searcher {
         let quiet = flag & (CFLAG | SFLAG | LLFLAG | BIGLFLAG) != 0;
         let want = flag & VFLAG == 0;
         let must = if want && !iflag && self.indep { g.must.clone() } else { Vec::new() };
-        let finder = (!must.is_empty()).then(|| memchr::memmem::Finder::new(&must));
+        let mut finder = (!must.is_empty()).then(|| memchr::memmem::Finder::new(&must));
         let mut unmatched: Option<u32> = None;
+        let (mut pf_seen, mut pf_skipped) = (0u64, 0u64);
 
         let mut s = g.state0;
         let mut lineno: i64 = 0;
@@ -260,7 +285,8 @@ impl Searcher {
         loop {
             // loop0: keep the current line, or its head and the block the
             // scan is in, and read more.
-            let keep_from = if head.is_some() || (dlen as u64 + base - lstart) > CHUNK + READ as u64 {
+            let keep_from = if head.is_some() || (dlen as u64 + base - lstart) > CHUNK + READ as u64
+            {
                 if head.is_none() {
                     let i = (lstart - base) as usize;
                     head = Some(data[i..i + CHUNK as usize].to_vec());
@@ -277,6 +303,9 @@ impl Searcher {
             let old = dlen;
             if data.len() < old + READ {
                 data.resize(old + READ, 0);
+            }
+            if stdin_flush {
+                let _ = bout.flush();
             }
             let n = match syscall::read(fd, &mut data[old..old + READ]) {
                 Ok(n) => n,
@@ -379,7 +408,16 @@ impl Searcher {
                                 let _ = bout.write(alloc::format!("{lineno}: ").as_bytes());
                             }
                             let cut = eof && flag & HFLAG == 0;
-                            put_line(bout, data, base, lstart, &head, lp - 1, if fake { Some(size) } else { None }, cut);
+                            put_line(
+                                bout,
+                                data,
+                                base,
+                                lstart,
+                                &head,
+                                lp - 1,
+                                if fake { Some(size) } else { None },
+                                cut,
+                            );
                             if flag & BFLAG != 0 {
                                 let _ = bout.flush();
                             }
@@ -405,6 +443,7 @@ impl Searcher {
                                 Some(p) => &hay[..p],
                                 None => hay,
                             };
+                            let mut skipped = 0;
                             if let Some(k) = memchr::memrchr(b'\n', upto) {
                                 let n = memchr::memchr_iter(b'\n', &upto[..=k]).count() as i64;
                                 if (lineno + n) / (FLSHCNT + 1) != lineno / (FLSHCNT + 1) {
@@ -413,6 +452,74 @@ impl Searcher {
                                 lineno += n;
                                 lp += k + 1;
                                 s = lns;
+                                lstart = base + lp as u64;
+                                skipped = k + 1;
+                            }
+                            // Give the prefilter up if it passes over too
+                            // little: the multi-chain search does better.
+                            pf_seen += upto.len().max(1) as u64;
+                            pf_skipped += skipped as u64;
+                            if pf_seen > 4 << 20 && pf_skipped * 4 < pf_seen * 3 {
+                                finder = None;
+                            }
+                        }
+                    }
+                    if finder.is_none()
+                        && self.indep
+                        && !matches!(accel[s as usize], Accel::Skip(..))
+                    {
+                        if let Some(k) = memchr::memrchr(b'\n', &data[lp..end]) {
+                            let hi = lp + k + 1;
+                            if hi - lp >= MULTI_MIN {
+                                let m = multi_scan(
+                                    g,
+                                    data,
+                                    lp,
+                                    hi,
+                                    s,
+                                    iflag.then_some(fold),
+                                    want,
+                                    !quiet,
+                                );
+                                if accel.len() < g.states.len() {
+                                    accel.resize(g.states.len(), Accel::Unknown(0));
+                                }
+                                let mut before = 0;
+                                for (i, picks) in m.picks.iter().enumerate() {
+                                    for &(a, z, no) in picks {
+                                        if flag & HFLAG != 0 {
+                                            let _ =
+                                                bout.write(alloc::format!("{name}:").as_bytes());
+                                        }
+                                        if flag & NFLAG != 0 {
+                                            let _ = bout.write(
+                                                alloc::format!("{}: ", lineno + before + no as i64)
+                                                    .as_bytes(),
+                                            );
+                                        }
+                                        put_line(
+                                            bout,
+                                            data,
+                                            base,
+                                            base + a as u64,
+                                            &None,
+                                            z,
+                                            None,
+                                            false,
+                                        );
+                                        if flag & BFLAG != 0 {
+                                            let _ = bout.flush();
+                                        }
+                                    }
+                                    before += m.lines[i] as i64;
+                                }
+                                count += m.sel as i64;
+                                if (lineno + before) / (FLSHCNT + 1) != lineno / (FLSHCNT + 1) {
+                                    let _ = bout.flush();
+                                }
+                                lineno += before;
+                                lp = hi;
+                                s = m.last;
                                 lstart = base + lp as u64;
                             }
                         }
@@ -458,6 +565,138 @@ impl Searcher {
     }
 }
 
+/// What a multi-chain scan found: lines, selected lines, the selected
+/// lines of each chain (first byte, newline, number within the chain), the
+/// lines of each chain, and the state after the last line.
+struct Multi {
+    lines: [u64; NCHAIN],
+    sel: u64,
+    picks: [Vec<(usize, usize, u64)>; NCHAIN],
+    last: u32,
+}
+
+/// Runs the DFA from `s`, a state at the start of a line, over the whole
+/// lines `data[lo..hi]` split at newlines into `NCHAIN` parts that advance
+/// together, so that their table lookups overlap. This is only right for a
+/// pattern that carries nothing across a newline (`line_independent`): then
+/// every line starts in a state with the same nodes, whatever came before,
+/// and each part can start in `s`. Entries that are only slow for the
+/// single-chain search (bit 0) are taken as they are.
+#[allow(clippy::too_many_arguments)]
+fn multi_scan(
+    g: &mut Grep,
+    data: &[u8],
+    lo: usize,
+    hi: usize,
+    s: u32,
+    fold: Option<&[u8; 256]>,
+    want: bool,
+    record: bool,
+) -> Multi {
+    let mut e = [hi; NCHAIN];
+    let mut p = [lo; NCHAIN];
+    for i in 1..NCHAIN {
+        let t = (lo + (hi - lo) * i / NCHAIN).max(p[i - 1]);
+        let b = match memchr::memchr(b'\n', &data[t..hi]) {
+            Some(k) => t + k + 1,
+            None => hi,
+        };
+        p[i] = b;
+        e[i - 1] = b;
+    }
+    let mut row = [(s as usize) << 8; NCHAIN];
+    let mut ls = p;
+    let mut m = Multi { lines: [0; NCHAIN], sel: 0, picks: Default::default(), last: s };
+    let byte = |i: usize| -> usize {
+        match fold {
+            Some(f) => f[data[i] as usize] as usize,
+            None => data[i] as usize,
+        }
+    };
+    loop {
+        if (0..NCHAIN).all(|i| p[i] < e[i]) {
+            let trans = &g.trans[..];
+            let mut stop = false;
+            // One step of chain i: a plain entry, or a newline, counted
+            // here; an entry not built stops the lockstep.
+            macro_rules! step {
+                ($i:expr) => {
+                    let t = trans[row[$i] + byte(p[$i])];
+                    if t & HARD == 0 {
+                        row[$i] = (t & !SLOW) as usize;
+                        p[$i] += 1;
+                    } else if t == UNBUILT {
+                        stop = true;
+                    } else {
+                        p[$i] += 1;
+                        row[$i] = (t & !0xFF) as usize;
+                        m.lines[$i] += 1;
+                        if (t >> 2 & 1 != 0) == want {
+                            m.sel += 1;
+                            if record {
+                                m.picks[$i].push((ls[$i], p[$i] - 1, m.lines[$i]));
+                            }
+                        }
+                        ls[$i] = p[$i];
+                    }
+                };
+            }
+            while p[0] < e[0] && p[1] < e[1] && p[2] < e[2] && p[3] < e[3] && !stop {
+                step!(0);
+                step!(1);
+                step!(2);
+                step!(3);
+            }
+        }
+        let mut active = false;
+        for i in 0..NCHAIN {
+            if p[i] >= e[i] {
+                continue;
+            }
+            active = true;
+            // The tail of a part that outlasts the others, fast.
+            if (0..NCHAIN).any(|j| p[j] >= e[j]) {
+                let trans = &g.trans[..];
+                while p[i] < e[i] {
+                    let t = trans[row[i] + byte(p[i])];
+                    if t & HARD != 0 {
+                        break;
+                    }
+                    row[i] = (t & !SLOW) as usize;
+                    p[i] += 1;
+                }
+                if p[i] >= e[i] {
+                    continue;
+                }
+            }
+            // One step through a hard entry.
+            let c = byte(p[i]);
+            let t = g.trans[row[i] + c];
+            if t == UNBUILT {
+                g.increment((row[i] >> 8) as u32, c as u32);
+                continue;
+            }
+            p[i] += 1;
+            row[i] = (t & !0xFF) as usize;
+            if c == b'\n' as usize {
+                m.lines[i] += 1;
+                if g.states[row[i] >> 8].matched == want {
+                    m.sel += 1;
+                    if record {
+                        m.picks[i].push((ls[i], p[i] - 1, m.lines[i]));
+                    }
+                }
+                ls[i] = p[i];
+            }
+        }
+        if !active {
+            break;
+        }
+    }
+    m.last = (row[NCHAIN - 1] >> 8) as u32;
+    m
+}
+
 /// Whether the pattern's graph carries nothing across a newline other
 /// than through the wrapping `prog` adds: no class of a pattern holds a
 /// newline, and every `^` is reached from the start of its pattern without
@@ -465,7 +704,11 @@ impl Searcher {
 /// whatever came before.
 fn line_independent(g: &Grep) -> bool {
     for (i, r) in g.res.iter().enumerate() {
-        if r.ty == Ty::Class && r.lo <= b'\n' as u32 && b'\n' as u32 <= r.hi && !g.wrapper.contains(&(i as ReId)) {
+        if r.ty == Ty::Class
+            && r.lo <= b'\n' as u32
+            && b'\n' as u32 <= r.hi
+            && !g.wrapper.contains(&(i as ReId))
+        {
             return false;
         }
     }

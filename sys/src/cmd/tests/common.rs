@@ -83,6 +83,7 @@ pub fn planten(name: &str) -> PathBuf {
         "freq" => env!("CARGO_BIN_EXE_freq"),
         "look" => env!("CARGO_BIN_EXE_look"),
         "fmt" => env!("CARGO_BIN_EXE_fmt"),
+        "sed" => env!("CARGO_BIN_EXE_sed"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)

@@ -43,3 +43,4 @@ mod sha1sum;
 mod freq;
 mod look;
 mod fmt;
+mod sed;

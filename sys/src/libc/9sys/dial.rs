@@ -274,6 +274,26 @@ pub(crate) mod net {
             assert!(e.as_str().contains("does not exist"), "{e}");
             std::fs::remove_dir_all(&top).unwrap();
         }
+
+        #[test]
+        fn hangup_writes_hangup_to_the_conversations_ctl() {
+            // hangup.c: write(ctl, "hangup", 6); planten's dial returns the
+            // data descriptor, so the ctl beside it is used.
+            let top = std::env::temp_dir().join(std::format!("phangup{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&top);
+            let conv = top.join("tcp/7");
+            std::fs::create_dir_all(&conv).unwrap();
+            std::fs::write(conv.join("ctl"), b"").unwrap();
+            std::fs::write(conv.join("data"), b"").unwrap();
+            let data = syscall::open(&conv.join("data").to_string_lossy(), ORDWR).unwrap();
+            hangup(data).unwrap();
+            assert_eq!(std::fs::read(conv.join("ctl")).unwrap(), b"hangup");
+            syscall::close(data).unwrap();
+            let other = syscall::open(&top.to_string_lossy(), crate::syscall::OREAD).unwrap();
+            assert!(hangup(other).unwrap_err().as_str().starts_with("hangup: not a network connection"));
+            syscall::close(other).unwrap();
+            std::fs::remove_dir_all(&top).unwrap();
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! differs: the string is returned (9front copies it into the caller's
 //! buffer).
 
+#![allow(unsafe_code)]
+
 use alloc::string::String;
 
 use crate::amd64::stubs;

@@ -4,11 +4,11 @@
 //!
 //! As in 9front, the break starts at `end` (the linker's end of the bss,
 //! from `amd64/user.ld`), every break is rounded up to 8 bytes, and the
-//! system call `brk_` moves the end of the bss segment, returning -1 when
-//! it cannot. What differs: Rust types (`sbrk` returns `None` rather than
-//! `(void*)-1`), and the break is kept in an atomic, since procs made
-//! with `rfork(RFMEM)` share it (callers serialise growth: the allocator
-//! holds its lock).
+//! system call `brk_` moves the end of the bss segment, failing when it
+//! cannot. What differs: Rust types (`sbrk` returns `None` rather than
+//! `(void*)-1`, `brk` an error rather than -1), and the break is kept in
+//! an atomic, since procs made with `rfork(RFMEM)` share it (callers
+//! serialise growth: the allocator holds its lock).
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -28,8 +28,8 @@ static BLOC: AtomicUsize = AtomicUsize::new(0);
 
 fn bloc() -> usize {
     match BLOC.load(Ordering::SeqCst) {
-        // SAFETY: only the address of the linker's symbol is taken.
-        0 => unsafe { core::ptr::addr_of!(end) as usize },
+        // Only the address of the linker's symbol is taken (safe).
+        0 => core::ptr::addr_of!(end) as usize,
         b => b,
     }
 }
@@ -39,11 +39,11 @@ fn brk_(p: usize) -> bool {
     unsafe { stubs::brk_(p).make() >= 0 }
 }
 
-/// Sets the break to `p` (rounded up to 8).
-pub fn brk(p: usize) -> Result<(), ()> {
+/// Sets the break to `p` (rounded up to 8); the error is the kernel's.
+pub fn brk(p: usize) -> crate::syscall::Result<()> {
     let bl = (p + ROUND) & !ROUND;
     if !brk_(bl) {
-        return Err(());
+        return Err(crate::amd64::syserr());
     }
     BLOC.store(bl, Ordering::SeqCst);
     Ok(())

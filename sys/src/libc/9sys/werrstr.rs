@@ -5,6 +5,8 @@
 //! differs: the text is formatted by the caller (Rust's `format!` rather
 //! than `vseprint`).
 
+#![allow(unsafe_code)]
+
 use crate::amd64::{errbuf, stubs};
 
 pub fn werrstr(msg: &str) {

@@ -18,7 +18,7 @@
 //!
 //! What differs: planten's Rust code calls with the System V ABI, whose
 //! arguments are in registers and whose callees keep RBX, RBP and
-//! R12–R15. So there is one stub, [`_planten_syscall`], called with the
+//! R12–R15. So there is one stub, `_planten_syscall`, called with the
 //! number in RDI and a pointer to the five argument words in RSI; it
 //! saves the System V callee-saved registers, builds 9front's frame (a
 //! return-address word, then the five argument words) on the stack, loads
@@ -381,13 +381,13 @@ mod tests {
                 "mov r14, 0x5555",
                 "mov r15, 0x6666",
                 "call {stub}",
-                "mov {b}, rbx",
-                "mov {p}, rbp",
+                "mov r8, rbx",
+                "mov r9, rbp",
                 "pop rbp",
                 "pop rbx",
                 stub = sym _planten_syscall_test,
-                b = out(reg) rbx,
-                p = out(reg) rbp,
+                out("r8") rbx,
+                out("r9") rbp,
                 in("rdi") c.nr as u64,
                 in("rsi") c.args.as_ptr(),
                 lateout("rax") ax,

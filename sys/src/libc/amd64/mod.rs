@@ -55,6 +55,7 @@
 //! are cut to that, so such a read or write is short.
 #![allow(unsafe_code)]
 #![cfg_attr(not(feature = "native"), allow(dead_code))]
+#![allow(non_upper_case_globals)]
 
 #[path = "9syscall.rs"]
 pub mod stubs;
@@ -475,7 +476,7 @@ mod tests {
     #[test]
     fn fixed_buffers_drop_what_does_not_fit() {
         let mut f = Fixed::<8>::new();
-        let _ = write!(f, "{}", "abcdefghij");
+        let _ = f.write_str("abcdefghij");
         assert_eq!(f.as_str(), "abcdefgh");
     }
 

@@ -104,7 +104,7 @@ extern "C" {
 /// Registers the handler (`on`) or none, so that notes kill the process.
 #[cfg(all(feature = "native", not(test)))]
 pub fn notify(on: bool) {
-    let f = if on { _planten_notetramp as usize } else { 0 };
+    let f = if on { _planten_notetramp as *const () as usize } else { 0 };
     // SAFETY: the handler follows the kernel's note convention (see the
     // module documentation); 0 removes it.
     unsafe { super::stubs::notify(f).make() };

@@ -142,7 +142,8 @@ fn ends(a: &Ast, s: &[char], i: usize) -> BTreeSet<usize> {
             e
         }
         Ast::Star(x) | Ast::Plus(x) => {
-            let mut all = if matches!(a, Ast::Star(_)) { BTreeSet::from([i]) } else { BTreeSet::new() };
+            let mut all =
+                if matches!(a, Ast::Star(_)) { BTreeSet::from([i]) } else { BTreeSet::new() };
             let mut todo: Vec<usize> = ends(x, s, i).into_iter().collect();
             while let Some(j) = todo.pop() {
                 if all.insert(j) {
@@ -181,8 +182,11 @@ fn ast() -> impl Strategy<Value = Ast> {
 }
 
 fn subject() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!['a', 'b', 'é', '\n', '*', '-', ']', 'c']), 0..12)
-        .prop_map(|v| v.into_iter().collect())
+    prop::collection::vec(
+        prop::sample::select(vec!['a', 'b', 'é', '\n', '*', '-', ']', 'c']),
+        0..12,
+    )
+    .prop_map(|v| v.into_iter().collect())
 }
 
 fn byte_offsets(s: &str) -> Vec<usize> {

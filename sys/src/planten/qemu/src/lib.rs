@@ -5,6 +5,8 @@
 //!
 //! - builds the `sys/src/9/pc64` kernel with the kernel code-generation flags
 //!   ([`kernel`]),
+//! - builds the commands with libc's native backend and installs them in
+//!   `amd64/bin` (`cargo native`, [`native`]),
 //! - finds `qemu-system-x86_64`, installing Debian's `qemu-system-x86` when
 //!   it is missing and we are root ([`install`]),
 //! - boots guests under TCG with the serial console on a pipe and drives that
@@ -19,6 +21,7 @@ pub mod cmdline;
 pub mod guest;
 pub mod install;
 pub mod kernel;
+pub mod native;
 pub mod status;
 
 pub use guest::{Failure, Guest, Options};
