@@ -12,7 +12,8 @@
 //! `ioapicinit`.
 //!
 //! Differences from 9front:
-//! - The calibration counts once, for 5 ms at divide-by-1, and derives
+//! - The calibration counts three times, for 5 ms each at divide-by-1,
+//!   keeps the median, and derives
 //!   the divider from the rate, where 9front counts for 100 ms at each
 //!   divider in turn until the rate is no more than fastticks' (up to
 //!   three times under QEMU): this keeps the boot fast. As 9front's, a
@@ -186,16 +187,25 @@ fn lapictimerinit() {
         APICIMASK | LAPICCLKIN | LAPICONESHOT | (VECTORPIC as u32 + IRQTIMER as u32),
     );
     lapicw(LAPICTDCR, LAPICTDXTAB[0]);
-    let x0 = fastticks();
-    lapicw(LAPICTICR, 0xffff_ffff);
-    let x = x0 + hz / 200;
-    let mut now = fastticks();
-    while now < x {
-        core::hint::spin_loop();
-        now = fastticks();
+    // Count three times and keep the median: under TCG on a loaded host
+    // one short window can be badly off (a rate a hundred times too low
+    // was seen with twenty guests on two cores), and a clock calibrated
+    // from it floods the processor with timer interrupts.
+    let mut rates = [0u64; 3];
+    for r in rates.iter_mut() {
+        let x0 = fastticks();
+        lapicw(LAPICTICR, 0xffff_ffff);
+        let x = x0 + hz / 200;
+        let mut now = fastticks();
+        while now < x {
+            core::hint::spin_loop();
+            now = fastticks();
+        }
+        let counted = 0xffff_ffffu64 - lapicr(LAPICTCCR) as u64;
+        *r = counted * hz / (now - x0).max(1);
     }
-    let counted = 0xffff_ffffu64 - lapicr(LAPICTCCR) as u64;
-    let rate = counted * hz / (now - x0).max(1);
+    rates.sort_unstable();
+    let rate = rates[1];
     let mut tdx = 0;
     let mut v = rate;
     while v > hz + hz / 10 && tdx < LAPICTDXTAB.len() - 1 {

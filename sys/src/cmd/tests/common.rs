@@ -84,6 +84,18 @@ pub fn planten(name: &str) -> PathBuf {
         "look" => env!("CARGO_BIN_EXE_look"),
         "fmt" => env!("CARGO_BIN_EXE_fmt"),
         "sed" => env!("CARGO_BIN_EXE_sed"),
+        "xargs" => env!("CARGO_BIN_EXE_xargs"),
+        "time" => env!("CARGO_BIN_EXE_time"),
+        "walk" => env!("CARGO_BIN_EXE_walk"),
+        "chgrp" => env!("CARGO_BIN_EXE_chgrp"),
+        "col" => env!("CARGO_BIN_EXE_col"),
+        "p" => env!("CARGO_BIN_EXE_p"),
+        "bind" => env!("CARGO_BIN_EXE_bind"),
+        "mount" => env!("CARGO_BIN_EXE_mount"),
+        "unmount" => env!("CARGO_BIN_EXE_unmount"),
+        "ns" => env!("CARGO_BIN_EXE_ns"),
+        "srv" => env!("CARGO_BIN_EXE_srv"),
+        "ps" => env!("CARGO_BIN_EXE_ps"),
         _ => panic!("no command {name}"),
     };
     PathBuf::from(exe)
