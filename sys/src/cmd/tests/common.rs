@@ -90,6 +90,7 @@ pub fn planten(name: &str) -> PathBuf {
         "chgrp" => env!("CARGO_BIN_EXE_chgrp"),
         "col" => env!("CARGO_BIN_EXE_col"),
         "p" => env!("CARGO_BIN_EXE_p"),
+        "pr" => env!("CARGO_BIN_EXE_pr"),
         "bind" => env!("CARGO_BIN_EXE_bind"),
         "mount" => env!("CARGO_BIN_EXE_mount"),
         "unmount" => env!("CARGO_BIN_EXE_unmount"),

@@ -50,6 +50,7 @@ mod walk;
 mod chgrp;
 mod col;
 mod p;
+mod pr;
 mod bind;
 mod mount;
 mod unmount;
