@@ -31,7 +31,7 @@ sys.exit(c.returncode)
     let prog = planten("p");
     let mut a = vec!["-c", script, prog.to_str().unwrap(), answers];
     a.extend_from_slice(args);
-    run(&std::path::PathBuf::from("python3"), &a, stdin)
+    run(&peers::python::python3().unwrap(), &a, stdin)
 }
 
 fn nums(a: u32, b: u32) -> String {

@@ -19,9 +19,7 @@ pub fn venv(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(python);
     }
-    let python3 = crate::apt::which("python3").ok_or_else(|| {
-        format!("python3 not found; install it with:\n\t{}", crate::apt::advice("python3-venv"))
-    })?;
+    let python3 = python3()?;
     let run = |cmd: &mut Command| -> Result<(), String> {
         let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
         if out.status.success() {
@@ -35,12 +33,35 @@ pub fn venv(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
         }
     };
     if !python.exists() {
-        run(Command::new(&python3).args(["-m", "venv"]).arg(&dir))
-            .map_err(|e| format!("{e}\n(on Debian: {})", crate::apt::advice("python3-venv")))?;
+        let mut venv = || run(Command::new(&python3).args(["-m", "venv"]).arg(&dir));
+        if venv().is_err() {
+            // Debian splits venv (and ensurepip) out of python3.
+            let _ = std::fs::remove_dir_all(&dir);
+            crate::apt::ensure("python3-venv", "python3 -m venv", &|| venvworks(&python3), &mut |m| {
+                eprintln!("peers: {m}")
+            })?;
+            venv()?;
+        }
     }
     run(Command::new(&python)
         .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
         .args(packages))?;
     std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
     Ok(python)
+}
+
+/// Python 3, installed with apt-get (as root) when missing.
+pub fn python3() -> Result<PathBuf, String> {
+    crate::apt::ensure("python3", "python3", &|| crate::apt::which("python3"), &mut |m| {
+        eprintln!("peers: {m}")
+    })
+}
+
+fn venvworks(python3: &std::path::Path) -> Option<PathBuf> {
+    Command::new(python3)
+        .args(["-c", "import venv, ensurepip"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| python3.to_path_buf())
 }
