@@ -99,12 +99,18 @@ pub fn timerintr() {
 /// `timeradd` of a new one-shot timer calling `f(a)` `ns` nanoseconds
 /// from now, on this processor's queue.
 pub fn timerstart(ns: i64, f: fn(usize), a: usize) -> KTimer {
+    timernew(Tmode::Trelative, ns, f, a)
+}
+
+/// Allocates a timer of `mode` on this processor's queue and adds it,
+/// reprogramming the clock when it becomes the first to fire.
+fn timernew(mode: Tmode, ns: i64, f: fn(usize), a: usize) -> KTimer {
     let s = l::splhi();
     let mm = m();
     let now = fastticks();
     let mut g = mm.timers.ilock();
     let tt = g.as_mut().expect("timersinit");
-    let id = tt.alloc(Tmode::Trelative, ns, Tf { f, a });
+    let id = tt.alloc(mode, ns, Tf { f, a });
     let first = tt.timeradd(id, now);
     let when = tt.get(id).twhen();
     drop(g);
@@ -176,24 +182,7 @@ pub fn addclock0link(f: fn(usize), a: usize, ms: u32) {
 /// A periodic timer every `ns` nanoseconds on this processor; stopped
 /// with [`timerfree`].
 pub fn timerperiodic(ns: i64, f: fn(usize), a: usize) -> KTimer {
-    let s = l::splhi();
-    let mm = m();
-    let now = fastticks();
-    let mut g = mm.timers.ilock();
-    let tt = g.as_mut().expect("timersinit");
-    let id = tt.alloc(Tmode::Tperiodic, ns, Tf { f, a });
-    let first = tt.timeradd(id, now);
-    let when = tt.get(id).twhen();
-    drop(g);
-    if let Some(w) = first {
-        timerset(w);
-    }
-    l::splx(s);
-    KTimer {
-        mach: mm.machno,
-        id,
-        when,
-    }
+    timernew(Tmode::Tperiodic, ns, f, a)
 }
 
 static TOD: crate::taslock::ILock<Option<port::tod::Tod>> = crate::taslock::ILock::new_const(None);
