@@ -1,45 +1,8 @@
 //! Running a planten command and its 9base counterpart side by side.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-/// What a run printed and how it ended.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: Vec<u8>,
-    pub stderr: String,
-}
-
-/// Runs `prog` with `args`, feeding it `stdin`, in directory `dir`.
-pub fn run_in(prog: &PathBuf, args: &[&str], stdin: &[u8], dir: Option<&std::path::Path>) -> Run {
-    let mut c = Command::new(prog);
-    c.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(d) = dir {
-        c.current_dir(d);
-    }
-    let mut child = c.spawn().unwrap_or_else(|e| panic!("{}: {e}", prog.display()));
-    let mut w = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = w.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-pub fn run(prog: &PathBuf, args: &[&str], stdin: &[u8]) -> Run {
-    run_in(prog, args, stdin, None)
-}
+pub use peers::run::{run, run_in, Run};
 
 /// planten's build of `name`.
 pub fn planten(name: &str) -> PathBuf {

@@ -1,42 +1,8 @@
 //! Running planten's grep and 9base's side by side.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-/// What a run printed and how it ended.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: Vec<u8>,
-    pub stderr: String,
-}
-
-/// Runs `prog` with `args` in `dir`, feeding it `stdin`.
-pub fn run_in(prog: &Path, args: &[&str], stdin: &[u8], dir: Option<&Path>) -> Run {
-    let mut c = Command::new(prog);
-    c.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    if let Some(d) = dir {
-        c.current_dir(d);
-    }
-    let mut child = c.spawn().unwrap_or_else(|e| panic!("{}: {e}", prog.display()));
-    let mut w = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = w.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-pub fn run(prog: &Path, args: &[&str], stdin: &[u8]) -> Run {
-    run_in(prog, args, stdin, None)
-}
+pub use peers::run::{run, run_in};
 
 /// planten's grep.
 pub fn planten() -> PathBuf {

@@ -19,6 +19,7 @@
 pub mod apt;
 pub mod ninebase;
 pub mod python;
+pub mod run;
 
 use std::path::PathBuf;
 

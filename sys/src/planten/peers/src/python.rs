@@ -33,7 +33,7 @@ pub fn venv(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
         }
     };
     if !python.exists() {
-        let mut venv = || run(Command::new(&python3).args(["-m", "venv"]).arg(&dir));
+        let venv = || run(Command::new(&python3).args(["-m", "venv"]).arg(&dir));
         if venv().is_err() {
             // Debian splits venv (and ensurepip) out of python3.
             let _ = std::fs::remove_dir_all(&dir);
