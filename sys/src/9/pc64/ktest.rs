@@ -389,7 +389,10 @@ fn kprocs() -> ! {
         sched::kproc("ping", move || {
             let p = &s.pairs[i];
             for _ in 0..ROUNDS {
-                let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
+                // A stale wakeup of the last round may come: look again.
+                while p.turn.load(Ordering::SeqCst) != 0 {
+                    let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
+                }
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(1, Ordering::SeqCst);
                 sched::wakeup(&p.rb);
@@ -399,7 +402,10 @@ fn kprocs() -> ! {
         sched::kproc("pong", move || {
             let p = &s.pairs[i];
             for _ in 0..ROUNDS {
-                let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
+                // A stale wakeup of the last round may come: look again.
+                while p.turn.load(Ordering::SeqCst) != 1 {
+                    let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
+                }
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(0, Ordering::SeqCst);
                 sched::wakeup(&p.ra);
@@ -1503,6 +1509,16 @@ fn bench() -> ! {
         s.ndone.fetch_add(1, Ordering::SeqCst);
         sched::wakeup(&s.done);
     }
+    // As sleep(9) says, a wakeup need not mean the condition holds: here
+    // the waker of the last round may call wakeup after the sleeper has
+    // already seen its turn (without sleeping), answered, and gone to
+    // sleep for the next one. So the sleeper looks again, as 9front's
+    // callers of sleep do when wakeups can be stale.
+    fn turnwait(r: &Rendez, turn: &AtomicU32, want: u32) {
+        while turn.load(Ordering::SeqCst) != want {
+            let _ = sched::sleep(r, &mut || turn.load(Ordering::SeqCst) == want);
+        }
+    }
     fn reset(s: &S) {
         s.t0.store(0, Ordering::SeqCst);
         s.t1.store(0, Ordering::SeqCst);
@@ -1566,18 +1582,18 @@ fn bench() -> ! {
             sched::kproc("ping", move || {
                 start(s);
                 for _ in 0..BENCHRT {
-                    let _ = sched::sleep(&s.ra, &mut || s.turn.load(Ordering::SeqCst) == 0);
+                    turnwait(&s.ra, &s.turn, 0);
                     s.waker.store(machno(), Ordering::SeqCst);
                     s.turn.store(1, Ordering::SeqCst);
                     sched::wakeup(&s.rb);
                 }
                 // Wait for the last answer: a round trip is there and back.
-                let _ = sched::sleep(&s.ra, &mut || s.turn.load(Ordering::SeqCst) == 0);
+                turnwait(&s.ra, &s.turn, 0);
                 finish(s);
             });
             sched::kproc("pong", move || {
                 for _ in 0..BENCHRT {
-                    let _ = sched::sleep(&s.rb, &mut || s.turn.load(Ordering::SeqCst) == 1);
+                    turnwait(&s.rb, &s.turn, 1);
                     if s.waker.load(Ordering::SeqCst) != machno() {
                         s.cross.fetch_add(1, Ordering::Relaxed);
                     }

@@ -334,6 +334,11 @@ pub fn rforkgrp<S: Sched>(up: &Up<S>, flag: u32) -> Result<Up<S>> {
         rgrp,
         slash: up.slash.clone(),
         dot: up.dot.clone(),
+        // The kernel gives the child its pid; the note group is kept
+        // unless RFNOTEG (sysrfork's business).
+        pid: 0,
+        parentpid: up.pid,
+        noteid: up.noteid,
     })
 }
 

@@ -135,6 +135,12 @@ pub struct Up<S: Sched> {
     pub slash: Option<Arc<Chan<S>>>,
     /// The current directory (`up->dot`).
     pub dot: Option<Arc<Chan<S>>>,
+    /// The process id (`up->pid`); 0 until the kernel gives one.
+    pub pid: u32,
+    /// The parent's process id (`up->parentpid`).
+    pub parentpid: u32,
+    /// The note group (`up->noteid`).
+    pub noteid: u32,
 }
 
 impl<S: Sched> Up<S> {
@@ -149,6 +155,9 @@ impl<S: Sched> Up<S> {
             rgrp: crate::pgrp::newrgrp(),
             slash: None,
             dot: None,
+            pid: 0,
+            parentpid: 0,
+            noteid: 0,
         }
     }
 }

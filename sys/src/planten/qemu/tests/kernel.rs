@@ -435,14 +435,12 @@ fn bench_switch_and_sleep_wakeup() {
     bench(1);
 }
 
-// Known bug, kept visible: with four processors, about one boot in six
-// ends "ktest bench: FAIL: sleepwakeup: 1 of 2 kprocs finished" — a
-// ping/pong pair loses a wakeup and one kproc sleeps for good, which
-// points at a lost-wakeup race in pc64/sched.rs's sleep/wakeup across
-// processors. Run it with `cargo test -p qemu --test kernel -- --ignored`
-// until that is fixed; the fix must make this pass reliably.
+// With four processors. This once failed about one boot in six: the
+// bench's ping/pong took a wakeup for its turn without looking at the
+// turn again (sleep(9) makes no such promise; a stale wakeup of the
+// previous round can come), so one side ran ahead and the other slept
+// for good. The kernel was right; the bench now looks again.
 #[test]
-#[ignore = "lost wakeup under SMP: see the comment above"]
 fn bench_switch_and_sleep_wakeup_smp() {
     bench(4);
 }
