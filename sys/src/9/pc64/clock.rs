@@ -143,6 +143,7 @@ fn hzclock(_a: usize) {
     if mm.machno == 0 {
         TICKS.fetch_add(1, Ordering::Relaxed);
     }
+    crate::sched::accounttime();
     crate::sched::hzsched();
 }
 

@@ -57,6 +57,7 @@ pub fn run(name: &[u8]) {
         b"vm" => vm(),
         b"bench" => bench(),
         b"user" => user(),
+        b"aging" => aging(),
         _ => {}
     }
 }
@@ -1289,6 +1290,91 @@ fn tod() -> ! {
         rtc
     );
     pass(name)
+}
+
+/// Priorities age as 9front's: twice as many busy processes at
+/// PRINORMAL as processors, and one that sleeps 20 ms at a time. After
+/// two seconds the load average (accounttime) is about the number of
+/// busy processes, a busy process has earned a priority below its base
+/// (reprioritize: its fair share over its CPU use), and the sleeper, which
+/// uses little, a higher one.
+fn aging() -> ! {
+    use port::proc::PRINORMAL;
+    struct S {
+        stop: AtomicBool,
+        hogpri: AtomicUsize,
+        sleeperpri: AtomicUsize,
+        done: Rendez,
+        ndone: AtomicU32,
+    }
+    let s: &'static S = Box::leak(Box::new(S {
+        stop: AtomicBool::new(false),
+        hogpri: AtomicUsize::new(usize::MAX),
+        sleeperpri: AtomicUsize::new(usize::MAX),
+        done: Rendez::default(),
+        ndone: AtomicU32::new(0),
+    }));
+    fn mypri() -> usize {
+        // SAFETY: up is the running process, alive while it runs.
+        unsafe { (*sched::up()).priority }
+    }
+    sched::kproc("ktest", move || {
+        let name = "aging";
+        let ncpu = crate::dat::nmach() as u32;
+        let nhog = 2 * ncpu;
+        for _ in 0..nhog {
+            sched::kprocpri("hog", PRINORMAL, move || {
+                while !s.stop.load(Ordering::SeqCst) {
+                    s.hogpri.store(mypri(), Ordering::SeqCst);
+                    core::hint::spin_loop();
+                }
+                s.ndone.fetch_add(1, Ordering::SeqCst);
+                sched::wakeup(&s.done);
+            });
+        }
+        sched::kprocpri("sleeper", PRINORMAL, move || {
+            let r = Rendez::default();
+            while !s.stop.load(Ordering::SeqCst) {
+                let _ = sched::tsleep(&r, &mut || false, 20);
+                s.sleeperpri.store(mypri(), Ordering::SeqCst);
+            }
+            s.ndone.fetch_add(1, Ordering::SeqCst);
+            sched::wakeup(&s.done);
+        });
+        let r = Rendez::default();
+        let _ = sched::tsleep(&r, &mut || false, 2000);
+        let load = sched::LOAD.load(Ordering::SeqCst);
+        let (hog, sleeper) = (
+            s.hogpri.load(Ordering::SeqCst),
+            s.sleeperpri.load(Ordering::SeqCst),
+        );
+        s.stop.store(true, Ordering::SeqCst);
+        let n = waitdone(&s.done, &s.ndone, nhog + 1, 30);
+        print!(
+            "ktest aging: {} cpus, {} busy: load {}, busy priority {}, sleeper priority {}\n",
+            ncpu, nhog, load, hog, sleeper
+        );
+        check!(name, n == nhog + 1, "{} of {} processes finished", n, nhog + 1);
+        // The sleeper counts too when a tick finds it just readied by its
+        // timer, as in 9front, where timers run in the same interrupt.
+        check!(
+            name,
+            load >= nhog * 750 && load <= (nhog + 1) * 1250,
+            "load {} for {} busy processes",
+            load,
+            nhog
+        );
+        check!(name, hog < PRINORMAL, "a busy process kept priority {}", hog);
+        check!(
+            name,
+            sleeper > hog && sleeper <= PRINORMAL,
+            "the sleeper has priority {}, a busy one {}",
+            sleeper,
+            hog
+        );
+        pass(name)
+    });
+    sched::schedinit()
 }
 
 /// The generator is seeded from timer jitter and gives different,

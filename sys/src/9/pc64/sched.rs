@@ -28,9 +28,10 @@
 //!   on the process's stack: it is cleared only after the switch back,
 //!   and a processor that takes the process off the run queue before
 //!   then waits for it (9front's `dequeueproc` skips such a process).
-//! - `reprioritize` sees a load of 0 (there is no `accounttime` load
-//!   average yet), so a process runs at its base priority; the CPU
-//!   average is still kept by `updatecpu`.
+//! - `accounttime` keeps only the load average (on processor 0, from
+//!   every processor's count of ticks with a process running), not the
+//!   per-processor duty cycles or `p->time`; `ready` reprioritizes by it
+//!   and `rebalance` runs once a second from any processor's `runproc`.
 //! - A process is a kernel process: a name, a pid, a kernel stack of
 //!   KSTACK bytes and a Rust closure, which may build an address space
 //!   and enter ring 3 (ktest.rs's `userproc`, l.rs's `touser`). Notes
@@ -102,6 +103,15 @@ static NEXTPID: AtomicU32 = AtomicU32::new(1);
 pub static NPROC: AtomicU32 = AtomicU32::new(0);
 /// Processors halted in `runproc`, one bit each.
 static IDLE: [AtomicU64; MAXMACH / 64] = [const { AtomicU64::new(0) }; MAXMACH / 64];
+/// `accounttime`'s decaying load sum (the load in thousandths × 100).
+static LOADSUM: AtomicU64 = AtomicU64::new(0);
+/// `MACHP(0)->load`: the load average in thousandths.
+pub static LOAD: AtomicU32 = AtomicU32::new(0);
+/// Ticks at which some processor was running a process, since
+/// processor 0 last looked (accounttime's `nrun`).
+static NRUN: AtomicU64 = AtomicU64::new(0);
+/// `balancetime`: the tick of the last `rebalance`.
+static BALANCETIME: AtomicU64 = AtomicU64::new(0);
 /// Context switches, all processors.
 pub static NSWITCH: AtomicU64 = AtomicU64::new(0);
 
@@ -314,13 +324,87 @@ pub fn ready(p: *mut Proc) {
             l::splx(s);
             return;
         }
-        let pri = (*p).basepri;
+        let pri = reprioritize(p);
         (*p).state = Procstate::Ready;
         (*p).priority = pri;
         RUNQ.ilock().queueproc(pri, p as usize);
     }
     wakeidle();
     l::splx(s);
+}
+
+/// `reprioritize`: the priority `p` has earned by its CPU use under the
+/// present load (its base priority if fixed or with no load).
+///
+/// # Safety
+/// Interrupts off; `p` is alive and not running elsewhere.
+unsafe fn reprioritize(p: *mut Proc) -> usize {
+    doupdatecpu(p, false);
+    // SAFETY: as the caller promises.
+    unsafe {
+        if (*p).fixedpri {
+            return (*p).basepri;
+        }
+        port::proc::reprioritize(
+            (*p).cpu,
+            (*p).basepri,
+            LOAD.load(Ordering::Relaxed),
+            dat::nmach() as u32,
+        )
+    }
+}
+
+/// `accounttime`, at every tick on every processor: count a tick with a
+/// process running; processor 0 brings the load average up to date.
+pub fn accounttime() {
+    if !up().is_null() {
+        NRUN.fetch_add(1, Ordering::Relaxed);
+    }
+    if m().machno != 0 {
+        return;
+    }
+    let nrun = NRUN.swap(0, Ordering::Relaxed);
+    let nrdy = RUNQ.ilock().nrdy() as u64;
+    let l = port::proc::loadavg(LOADSUM.load(Ordering::Relaxed), nrun, nrdy, HZ);
+    LOADSUM.store(l, Ordering::Relaxed);
+    LOAD.store((l / 100) as u32, Ordering::Relaxed);
+}
+
+/// `rebalance`: once a second, move the first process of each queue that
+/// is not at its base priority to the priority it has earned now.
+fn rebalance() {
+    let t = clock::ticks();
+    let last = BALANCETIME.load(Ordering::Relaxed);
+    if t.wrapping_sub(last) < HZ
+        || BALANCETIME
+            .compare_exchange(last, t, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let mut rq = RUNQ.ilock();
+    for pri in 0..port::proc::NPRIQ {
+        while let Some(&h) = rq.head(pri) {
+            let p = h as *mut Proc;
+            // SAFETY: a process on the run queue is alive and not running;
+            // the run queue's lock is held, interrupts off.
+            let npri = unsafe {
+                if pri == (*p).basepri {
+                    break;
+                }
+                reprioritize(p)
+            };
+            // SAFETY: as above.
+            if !port::proc::rebalances(pri, unsafe { (*p).basepri }, npri)
+                || !rq.dequeueproc(pri, &h)
+            {
+                break;
+            }
+            // SAFETY: as above.
+            unsafe { (*p).priority = npri };
+            rq.queueproc(npri, h);
+        }
+    }
 }
 
 /// Send a wake-up to one idle processor other than this one, if any.
@@ -395,7 +479,9 @@ fn runproc() -> *mut Proc {
     let me = m().machno;
     let (w, bit) = (me / 64, 1u64 << (me % 64));
     loop {
-        if let Some((_, p)) = RUNQ.ilock().runproc() {
+        rebalance();
+        let next = RUNQ.ilock().runproc();
+        if let Some((_, p)) = next {
             let p = p as *mut Proc;
             // SAFETY: p is alive (it was on the run queue); only its
             // mach word is read, atomically.

@@ -184,6 +184,11 @@ impl<P: PartialEq> Runq<P> {
         self.runvec & !((1u32 << (pri + 1)) - 1) != 0
     }
 
+    /// The first process of queue `pri` (`runq[pri].head`).
+    pub fn head(&self, pri: usize) -> Option<&P> {
+        self.q.get(pri)?.front()
+    }
+
     /// `nrdy`: processes queued.
     pub fn nrdy(&self) -> usize {
         self.nrdy
@@ -235,6 +240,23 @@ pub fn reprioritize(cpu: u32, basepri: usize, load: u32, nmach: u32) -> usize {
     let n = cpu.max(1) as u64;
     let ratio = (fairshare + n / 2) / n;
     (ratio as usize).min(basepri)
+}
+
+/// `accounttime`'s load average on processor 0: given the decaying sum
+/// `load` (the load in thousandths times 100), the processes that were
+/// running at the ticks since the last call (`nrun`) and the number
+/// ready (`nrdy`), the new sum; the load in thousandths
+/// (`MACHP(0)->load`) is the sum over 100. Decaying by (HZ-1)/HZ a tick,
+/// it follows the last second with a tail of about five.
+pub fn loadavg(load: u64, nrun: u64, nrdy: u64, hz: u64) -> u64 {
+    let n = (nrdy + nrun) * 1000 * 100;
+    (load * (hz - 1) + n) / hz
+}
+
+/// `rebalance`'s test: a process queued at `pri` that is not at its base
+/// priority moves to the one it has earned now (`npri`), if different.
+pub fn rebalances(pri: usize, basepri: usize, npri: usize) -> bool {
+    pri != basepri && npri != pri
 }
 
 /// `ERRMAX`: the longest error string or note, its NUL included.
@@ -444,6 +466,43 @@ mod tests {
         assert_eq!(reprioritize(0, PRINORMAL, 1000, 1), PRINORMAL);
         assert_eq!(reprioritize(250, PRIKPROC, 1000, 1), 4);
         assert_eq!(reprioritize(250, PRIKPROC, 500, 2), 13);
+    }
+
+    #[test]
+    fn load_average_decays_over_a_second() {
+        // accounttime: one process always runnable on processor 0 brings
+        // the load to 1000 (thousandths); from 1000 with nothing to run,
+        // HZ ticks leave about 1000/e (0.36 of it), and five seconds
+        // nearly nothing.
+        let hz = 100;
+        let mut l = 0;
+        for _ in 0..5 * hz {
+            l = loadavg(l, 1, 0, hz);
+        }
+        assert!((990..=1000).contains(&(l / 100)), "{}", l / 100);
+        let mut l = 1000 * 100;
+        for _ in 0..hz {
+            l = loadavg(l, 0, 0, hz);
+        }
+        assert!((360..=370).contains(&(l / 100)), "{}", l / 100);
+        for _ in 0..4 * hz {
+            l = loadavg(l, 0, 0, hz);
+        }
+        assert!(l / 100 < 10, "{}", l / 100);
+        // Ready processes count as load too: two ready and one running
+        // is a load of three.
+        let mut l = 0;
+        for _ in 0..20 * hz {
+            l = loadavg(l, 1, 2, hz);
+        }
+        assert!((2990..=3000).contains(&(l / 100)), "{}", l / 100);
+    }
+
+    #[test]
+    fn rebalance_moves_only_those_off_their_base() {
+        assert!(!rebalances(PRINORMAL, PRINORMAL, 3), "at base: left alone");
+        assert!(rebalances(3, PRINORMAL, 7), "earned more");
+        assert!(!rebalances(3, PRINORMAL, 3), "no change");
     }
 
     #[test]

@@ -531,3 +531,24 @@ fn user_mode_syscalls_and_traps_as_notes() {
         g.expect_poweroff().unwrap();
     }
 }
+
+#[test]
+fn priorities_age_with_cpu_use_and_load() {
+    // port/proc.c: accounttime's load average counts running and ready
+    // processes; reprioritize gives a process its fair share over its CPU
+    // use, capped at its base: busy processes sink below PRINORMAL (10),
+    // one that mostly sleeps stays above them.
+    for n in [1u32, 4] {
+        let mut g = bootn("aging", n);
+        let c = g
+            .expect_re(r"ktest aging: (\d+) cpus, (\d+) busy: load (\d+), busy priority (\d+), sleeper priority (\d+)\r?\n")
+            .unwrap();
+        let v: Vec<u64> = (1..=5).map(|i| c[i].parse().unwrap()).collect();
+        assert_eq!(v[0], n as u64);
+        assert_eq!(v[1], 2 * n as u64, "twice as many busy as processors");
+        assert!(v[2] >= v[1] * 750, "load {} for {} busy", v[2], v[1]);
+        assert!(v[3] < 10 && v[4] > v[3], "priorities {v:?}");
+        g.expect("ktest aging: ok").unwrap();
+        g.expect_poweroff().unwrap();
+    }
+}
