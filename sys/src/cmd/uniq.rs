@@ -73,7 +73,25 @@ impl Uniq {
                 }
             }
             b'c' => {
-                let _ = self.fout.print(format_args!("{:4} ", self.linec));
+                // "%4d ", formatted here rather than through Bprint: one
+                // count a line is most of the work of uniq -c.
+                let mut b = [b' '; 24];
+                let mut i = b.len() - 1;
+                let mut n = self.linec.unsigned_abs();
+                loop {
+                    i -= 1;
+                    b[i] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                if self.linec < 0 {
+                    i -= 1;
+                    b[i] = b'-';
+                }
+                let i = i.min(b.len() - 1 - 4);
+                let _ = self.fout.write(&b[i..]);
             }
             _ => {}
         }

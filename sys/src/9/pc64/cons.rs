@@ -57,3 +57,27 @@ pub fn kmesg<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     let k = KMESG.ilock();
     f(k.bytes())
 }
+
+/// `putstrn` for what processes write to `/dev/cons`: to the log and the
+/// serial line, with each `\n` sent as `\r\n` as 9front's serial
+/// console does (the kernel's own prints keep bare newlines), and to
+/// `/dev/kprint`'s reader if one has it open.
+pub fn putstrn(s: &[u8]) {
+    if let Some(c) = crate::pc64::cons() {
+        c.kprintputs(s);
+    }
+    let sr = crate::l::splhi();
+    let mut k = KMESG.ilock();
+    k.puts(s);
+    let u = uarti8250::console();
+    for part in s.split_inclusive(|&c| c == b'\n') {
+        if let Some((&b'\n', head)) = part.split_last() {
+            u.puts(head);
+            u.puts(b"\r\n");
+        } else {
+            u.puts(part);
+        }
+    }
+    drop(k);
+    crate::l::splx(sr);
+}

@@ -24,6 +24,7 @@ use crate::trap::Ureg;
 
 /// The saved x87/SSE state (9front's `FPsave`): fxsave's 512 bytes.
 #[repr(C, align(16))]
+#[derive(Clone)]
 pub struct FPsave(pub [u8; 512]);
 
 const FPCW: u16 = 0x0232;

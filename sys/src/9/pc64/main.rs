@@ -58,11 +58,15 @@ mod l;
 mod libc;
 mod mem;
 mod mmu;
+mod pc64;
+mod proctab;
 mod random;
 mod sched;
 mod squidboy;
+mod systab;
 mod taslock;
 mod trap;
+mod uproc;
 
 #[path = "../pc/apic.rs"]
 mod apic;
@@ -184,11 +188,41 @@ pub extern "C" fn main(magic: u32, mbinfo: u32) -> ! {
         );
         exit(1);
     }
-    if bootargs::getconf(cmdline, b"rcmd").is_some() {
-        print!("planten: no rc yet; rcmd ignored\n");
+    if bootargs::getconf(cmdline, b"systrace").is_some() {
+        trap::SYSTRACE.store(true, core::sync::atomic::Ordering::Relaxed);
     }
+    uproc::alarmkproc();
+    let dt = pc64::devtab();
+    // `init=PATH%20ARGS...` boots another program than /boot/boot, with
+    // arguments (for tests; %XX escapes as in rcmd).
+    let (init, argv) = match bootargs::getconf(cmdline, b"init") {
+        Some(v) => {
+            let v = pc64::decode(v);
+            let mut w: alloc::vec::Vec<alloc::vec::Vec<u8>> = v
+                .split(|&c| c == b' ')
+                .filter(|a| !a.is_empty())
+                .map(|a| a.to_vec())
+                .collect();
+            let path = alloc::string::String::from_utf8_lossy(&w[0]).into_owned();
+            let arg0 = path.rsplit('/').next().unwrap_or(&path).as_bytes().to_vec();
+            w[0] = arg0;
+            (&*alloc::boxed::Box::leak(path.into_boxed_str()), w)
+        }
+        None => (port::initcode::BOOT, alloc::vec![b"boot".to_vec()]),
+    };
+    uproc::userinit(dt, init, argv);
+    sched::schedinit()
+}
 
-    exit(0)
+/// The kernel's command line (the Multiboot loader's), as copied.
+pub fn cmdline() -> &'static [u8] {
+    let p = CMDLINE.load(core::sync::atomic::Ordering::Acquire);
+    if p.is_null() {
+        return &[];
+    }
+    let n = CMDLINELENGTH.load(core::sync::atomic::Ordering::Acquire);
+    // SAFETY: as in getconf.
+    unsafe { &(&*p)[..n] }
 }
 
 static CMDLINE: core::sync::atomic::AtomicPtr<[u8; CMDLINELEN]> =

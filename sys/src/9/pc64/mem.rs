@@ -40,7 +40,7 @@ pub const fn pground(s: u64) -> u64 {
 /// Maximum number of processors.
 pub const MAXMACH: usize = 128;
 /// Size of a process's kernel stack.
-pub const KSTACK: u64 = 8 * KIB;
+pub const KSTACK: u64 = 32 * KIB;
 
 /// Clock ticks per second.
 pub const HZ: u64 = 100;

@@ -351,6 +351,16 @@ pub fn mmuswitch(p: &crate::sched::Proc) {
     }
 }
 
+/// Load the kernel's own page tables (the scheduler runs on them), if
+/// a process's are loaded.
+pub fn mmukernel() {
+    let k = kernelpml4();
+    if l::getcr3() & !0xfff != k {
+        // SAFETY: the kernel PML4 maps the kernel half as every PML4 does.
+        unsafe { l::putcr3(k) };
+    }
+}
+
 /// `mmurelease`: drop `p`'s address space.
 pub fn mmurelease(p: &mut crate::sched::Proc) {
     p.pmap = None;

@@ -74,6 +74,8 @@ pub struct Proc {
     pub delaysched: u32,
     pub preempted: bool,
     pub notepending: bool,
+    /// `p->procctl == Proc_exitme`: killed through /proc/n/ctl.
+    pub killed: bool,
     /// The Rendez it sleeps on (`p->r`), as an address.
     pub r: usize,
     /// `p->mach`: 1 + the number of the processor on its stack, or 0.
@@ -88,16 +90,27 @@ pub struct Proc {
     pub fpsave: crate::fpu::FPsave,
     /// Pending notes (`p->note`, `p->nnote`...), posted by traps in
     /// user mode and taken by trap.rs's `notify`.
-    pub notes: port::proc::Notes,
+    pub notes: ILock<port::proc::Notes>,
+    /// `p->rlock`: held while `r` and `notepending` change, so that
+    /// `postnote` from another process can wake a sleeper safely.
+    rlock: ILock<()>,
     /// The top of the kernel stack: where traps and system calls from
     /// ring 3 start (`m->tss->rsp0`).
     pub kstacktop: u64,
+    /// The user half (uproc.rs): name space, files, wait queue...; None
+    /// for a kernel process.
+    pub user: Option<Box<crate::uproc::User>>,
     sched: Label,
     func: Option<Box<dyn FnOnce() + Send>>,
     _kstack: Box<[u64]>,
 }
 
 static RUNQ: ILock<Runq<usize>> = ILock::new_const(Runq::new());
+/// Every process by pid (9front's `procalloc` table): the Proc's
+/// address. A process leaves it before it is freed, so holding the lock
+/// keeps every Proc in it alive.
+pub static PROCS: ILock<alloc::collections::BTreeMap<u32, usize>> =
+    ILock::new_const(alloc::collections::BTreeMap::new());
 static NEXTPID: AtomicU32 = AtomicU32::new(1);
 /// Processes alive.
 pub static NPROC: AtomicU32 = AtomicU32::new(0);
@@ -140,6 +153,19 @@ pub fn kproc(name: &'static str, f: impl FnOnce() + Send + 'static) -> u32 {
 /// `kproc` at base priority `pri` (as 9front's `procpriority` after
 /// `kproc`).
 pub fn kprocpri(name: &'static str, pri: usize, f: impl FnOnce() + Send + 'static) -> u32 {
+    newproc(name, pri, None, None, f)
+}
+
+/// `newproc`: a process named `name` at base priority `pri` that runs
+/// `f` on a fresh kernel stack, with the user half `user` and the FPU
+/// state `fp` (fpinit's if None), made ready; its pid.
+pub fn newproc(
+    name: &'static str,
+    pri: usize,
+    user: Option<Box<crate::uproc::User>>,
+    fp: Option<&crate::fpu::FPsave>,
+    f: impl FnOnce() + Send + 'static,
+) -> u32 {
     let words = (KSTACK / 8) as usize;
     let mut stack = vec![0u64; words].into_boxed_slice();
     // The top word is the return address of linkproc's frame: 0.
@@ -158,14 +184,17 @@ pub fn kprocpri(name: &'static str, pri: usize, f: impl FnOnce() + Send + 'stati
         delaysched: 0,
         preempted: false,
         notepending: false,
+        killed: false,
         r: 0,
         mach: AtomicUsize::new(0),
         trend: AtomicUsize::new(0),
         pmap: None,
         segtab: None,
-        fpsave: crate::fpu::FPsave::new(),
-        notes: port::proc::Notes::new(),
+        fpsave: fp.cloned().unwrap_or_else(crate::fpu::FPsave::new),
+        notes: ILock::new_const(port::proc::Notes::new()),
+        rlock: ILock::new_const(()),
         kstacktop: top & !15,
+        user,
         sched: Label {
             sp,
             pc: linkproc as *const () as u64,
@@ -175,8 +204,22 @@ pub fn kprocpri(name: &'static str, pri: usize, f: impl FnOnce() + Send + 'stati
         _kstack: stack,
     });
     NPROC.fetch_add(1, Ordering::Relaxed);
-    ready(Box::into_raw(p));
+    let p = Box::into_raw(p);
+    if let Some(u) = unsafe_user(p) {
+        u.up.pid = pid;
+        if u.up.noteid == 0 {
+            u.up.noteid = pid;
+        }
+    }
+    PROCS.ilock().insert(pid, p as usize);
+    ready(p);
     pid
+}
+
+/// The user half of a process not yet running.
+fn unsafe_user(p: *mut Proc) -> Option<&'static mut crate::uproc::User> {
+    // SAFETY: called by newproc on a process no one else can see yet.
+    unsafe { (*p).user.as_deref_mut() }
 }
 
 /// `linkproc`: where a new kernel process starts, on its own stack.
@@ -363,6 +406,7 @@ pub fn accounttime() {
     if m().machno != 0 {
         return;
     }
+    crate::uproc::checkalarms();
     let nrun = NRUN.swap(0, Ordering::Relaxed);
     let nrdy = RUNQ.ilock().nrdy() as u64;
     let l = port::proc::loadavg(LOADSUM.load(Ordering::Relaxed), nrun, nrdy, HZ);
@@ -451,7 +495,11 @@ pub fn schedinit() -> ! {
             dat::setkstack((*p).kstacktop);
             NSWITCH.fetch_add(1, Ordering::Relaxed);
             l::switchlabel(mm.sched.get(), &(*p).sched);
-            // p switched back.
+            // p switched back. Leave its address space: another
+            // processor may change or free its page tables from now on,
+            // and this one must not keep them in CR3 (or their entries in
+            // its TLB) while idle or for p's next turn here.
+            crate::mmu::mmukernel();
             doupdatecpu(p, true);
             mm.up.store(core::ptr::null_mut(), Ordering::Relaxed);
             match (*p).state {
@@ -460,6 +508,7 @@ pub fn schedinit() -> ! {
                     ready(p);
                 }
                 Procstate::Moribund => {
+                    PROCS.ilock().remove(&(*p).pid);
                     (*p).state = Procstate::Dead;
                     NPROC.fetch_sub(1, Ordering::Relaxed);
                     crate::mmu::mmurelease(&mut *p);
@@ -605,15 +654,19 @@ pub fn sleep(r: &Rendez, cond: &mut dyn FnMut() -> bool) -> Result<()> {
         if *g != 0 {
             print!("double sleep {} {}\n", *g, (*p).pid);
         }
+        let rl = (*p).rlock.ilock();
         if cond() || (*p).notepending {
+            drop(rl);
             drop(g);
         } else {
             (*p).state = Procstate::Wakeme;
             (*p).r = r as *const Rendez as usize;
             *g = p as usize;
+            drop(rl);
             drop(g);
             procswitch();
         }
+        let _rl = (*p).rlock.ilock();
         core::mem::replace(&mut (*p).notepending, false)
     };
     l::splx(s);
@@ -632,16 +685,58 @@ pub fn wakeup(r: &Rendez) -> bool {
         // SAFETY: a process sleeping on r is alive and asleep until
         // readied, and r's lock keeps it so.
         unsafe {
+            let _rl = (*p).rlock.ilock();
             if (*p).state != Procstate::Wakeme || (*p).r != r as *const Rendez as usize {
                 panic!("wakeup: state");
             }
             (*p).r = 0;
+            ready(p);
         }
-        ready(p);
     }
     drop(g);
     l::splx(s);
     !p.is_null()
+}
+
+/// `postnote`: queue note `msg` for process `p` and, if it sleeps,
+/// wake it so that its sleep fails with "interrupted" (9front's lock
+/// dance: `p->rlock`, then try the Rendez's lock, backing off to avoid
+/// the reverse order `sleep` takes them in). Whether the note was queued.
+///
+/// # Safety
+/// `p` must be alive for the call (held in PROCS under its lock, or the
+/// running process).
+pub unsafe fn postnote(p: *mut Proc, msg: &str, flag: port::proc::NoteFlag) -> bool {
+    // SAFETY: as the caller promises.
+    unsafe {
+        if !(*p).notes.ilock().postnote(msg, flag) {
+            return false;
+        }
+        loop {
+            let rl = (*p).rlock.ilock();
+            (*p).notepending = true;
+            let r = (*p).r;
+            if r == 0 {
+                break;
+            }
+            // While p->r is set under p's rlock, p is asleep on it and
+            // the Rendez is alive.
+            let r = &*(r as *const Rendez);
+            if let Some(mut g) = r.p.canilock() {
+                if *g == p as usize && (*p).state == Procstate::Wakeme {
+                    *g = 0;
+                    (*p).r = 0;
+                    ready(p);
+                }
+                drop(g);
+                drop(rl);
+                break;
+            }
+            drop(rl);
+            sched();
+        }
+    }
+    true
 }
 
 fn twakeup(a: usize) {

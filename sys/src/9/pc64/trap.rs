@@ -219,9 +219,9 @@ fn me() -> &'static mut crate::sched::Proc {
 }
 
 /// `postnote(up, 1, msg, NDebug)`.
-fn postnote(msg: &str) {
+pub fn postnote(msg: &str) {
     let s = l::splhi();
-    me().notes.postnote(msg, NoteFlag::Debug);
+    me().notes.ilock().postnote(msg, NoteFlag::Debug);
     l::splx(s);
 }
 
@@ -241,24 +241,41 @@ fn usertrap(vno: u8) -> bool {
 /// 9front's `popnote` does then, the process prints `suicide: <note>`
 /// for a kernel (NDebug) note and exits with the note as its status.
 /// (9front's `pprint` writes to the process's fd 2; here the console.)
-fn notify(ureg: &Ureg) {
+fn notify(ureg: &mut Ureg) {
     let p = me();
-    if p.notes.is_empty() {
-        return;
+    if p.killed {
+        // procctl's Proc_exitme.
+        l::spllo();
+        crate::uproc::exitproc("Killed");
     }
-    match p.notes.popnote(Some(ureg.pc)) {
+    let d = {
+        let mut n = p.notes.ilock();
+        if n.is_empty() {
+            return;
+        }
+        n.popnote(Some(ureg.pc))
+    };
+    match d {
         None => {}
         Some(Delivery::Exit { msg, suicide }) => {
             if suicide {
                 print!("{} {}: suicide: {}\n", p.text, p.pid, msg);
             }
             l::spllo();
-            crate::sched::pexitmsg(&msg)
+            crate::uproc::exitproc(&msg)
         }
         Some(Delivery::Handler(msg)) => {
-            // No process sets a handler yet.
-            l::spllo();
-            crate::sched::pexitmsg(&msg)
+            let flag = if msg.starts_with("sys:") { NoteFlag::Debug } else { NoteFlag::User };
+            match p.user.as_deref_mut() {
+                Some(u) => {
+                    u.lastnote = Some(port::proc::Note { msg: msg.clone(), flag });
+                    crate::uproc::notifyuser(ureg, &msg);
+                }
+                None => {
+                    l::spllo();
+                    crate::sched::pexitmsg(&msg)
+                }
+            }
         }
     }
 }
@@ -271,7 +288,7 @@ const MAXSYSARG: usize = 5;
 
 /// `okaddr`: whether [addr, addr+len) lies in the running process's
 /// segments (writable ones if `write`).
-fn okaddr(addr: u64, len: u64, write: bool) -> bool {
+pub fn okaddr(addr: u64, len: u64, write: bool) -> bool {
     let p = me();
     let tab = match p.segtab {
         Some(t) => t,
@@ -302,7 +319,7 @@ fn okaddr(addr: u64, len: u64, write: bool) -> bool {
 /// `validaddr`: as 9front's, a bad address in a system call prints
 /// `suicide: invalid address ... in sys call pc=...`, posts `sys: bad
 /// address in syscall` and fails the call (Ebadarg).
-fn validaddr(addr: u64, len: u64, write: bool, pc: u64) -> Result<(), port::Error> {
+pub fn validaddr(addr: u64, len: u64, write: bool, pc: u64) -> Result<(), port::Error> {
     if okaddr(addr, len, write) {
         return Ok(());
     }
@@ -328,11 +345,55 @@ pub extern "C" fn syscall(ureg: &mut Ureg) {
     }
     let scallnr = ureg.bp;
     l::spllo();
-    let ret = sysdispatch(ureg, scallnr).unwrap_or(-1);
-    ureg.ax = ret as u64;
+    let ret = if me().user.is_some() {
+        usyscall(ureg, scallnr)
+    } else {
+        sysdispatch(ureg, scallnr).unwrap_or(-1)
+    };
+    // noted's return is the restored Ureg's own AX.
+    if scallnr != plibc::sys::NOTED as u64 {
+        ureg.ax = ret as u64;
+    }
     l::splhi();
     notify(ureg);
+    crate::uproc::kexit();
 }
+
+/// A system call of a user process (one with a name space): the table
+/// of systab.rs; a failure sets the error string and returns -1.
+fn usyscall(ureg: &mut Ureg, scallnr: u64) -> i64 {
+    let sp = ureg.sp;
+    let n = (MAXSYSARG as u64) * 8;
+    let r = validaddr(sp.wrapping_add(8), n, false, ureg.pc).and_then(|_| {
+        let mut a = [0u64; MAXSYSARG];
+        for (i, v) in a.iter_mut().enumerate() {
+            // SAFETY: validaddr checked the words are in the process's
+            // segments.
+            *v = unsafe { ((sp + 8 + 8 * i as u64) as *const u64).read_volatile() };
+        }
+        crate::systab::dispatch(ureg, scallnr, a)
+    });
+    if SYSTRACE.load(core::sync::atomic::Ordering::Relaxed) {
+        let p = me();
+        match &r {
+            Ok(v) => print!("{} {}: sys {} -> {:#x}\n", p.text, p.pid, scallnr, v),
+            Err(e) => print!("{} {}: sys {} -> error '{}'\n", p.text, p.pid, scallnr, e.as_str()),
+        }
+    }
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(u) = me().user.as_deref_mut() {
+                u.errstr = alloc::string::String::from(e.as_str());
+            }
+            -1
+        }
+    }
+}
+
+/// Print every system call of user processes and its result (the boot
+/// word `systrace=1`; 9front traces one process through /proc/n/ctl).
+pub static SYSTRACE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 fn sysdispatch(ureg: &Ureg, scallnr: u64) -> Result<i64, port::Error> {
     let sp = ureg.sp;

@@ -110,6 +110,10 @@ pub struct Chan<S: Sched> {
     pub ismtpt: bool,
     /// The channel to the mounted server (devmnt).
     pub mchan: Option<Arc<Chan<S>>>,
+    /// The 9P multiplexer of a channel a mount speaks through
+    /// (`c->mux`), set once by devmnt's `mntversion`; it goes with the
+    /// channel (`muxclose`).
+    pub mux: S::Lock<Option<Arc<crate::devmnt::Mnt<S>>>>,
     /// The qid of the root of the mount point (devmnt).
     pub mqid: Qid,
     /// The name the channel was reached by.
@@ -151,6 +155,7 @@ impl<S: Sched> Chan<S> {
             umh: None,
             ismtpt: false,
             mchan: None,
+            mux: S::Lock::new(None),
             mqid: Qid::default(),
             path: newpath(""),
             srvname: None,

@@ -24,7 +24,7 @@
 //! - An `Rgrp`'s hash holds what the rendezvous code puts in it, keyed
 //!   by tag (9front's `Proc` chains); the rendezvous itself is sysproc.c's.
 //! - `resrcwait` belongs with the scheduler and is not here; `Egrp` is
-//!   devenv.c's and is not here yet.
+//!   devenv.c's, in [`crate::devenv`]; [`rforkgrp`] copies or empties it.
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -264,10 +264,10 @@ pub fn forceclosefgrp<S: Sched>(dt: &Devtab<S>, f: &Fgrp<S>) {
     }
 }
 
-/// A rendezvous group (9front's `Rgrp`): what waits at each tag, in
-/// `RENDHASH` buckets.
+/// A rendezvous group (9front's `Rgrp`): the processes waiting in
+/// `rendezvous` (sysproc.rs), in `RENDHASH` buckets by tag, oldest first.
 pub struct Rgrp<S: Sched> {
-    pub rendhash: S::Lock<Vec<Vec<(u64, u64)>>>,
+    pub rendhash: S::Lock<Vec<Vec<Arc<crate::sysproc::Rendwait<S>>>>>,
 }
 
 impl<S: Sched> Rgrp<S> {
@@ -289,8 +289,9 @@ pub fn newrgrp<S: Sched>() -> Arc<Rgrp<S>> {
 /// itself when `flag` lacks RFPROC. RFNAMEG copies the name space, and
 /// RFCNAMEG starts an empty one (both keep the device mask); RFFDG copies
 /// the descriptors, RFCFDG starts with none; RFREND starts a new
-/// rendezvous group; RFNOMNT forbids every device but `|decp`. Without
-/// those the groups are shared.
+/// rendezvous group; RFENVG copies the environment group (`envcpy`),
+/// RFCENVG starts an empty one; RFNOMNT forbids every device but
+/// `|decp`. Without those the groups are shared.
 pub fn rforkgrp<S: Sched>(up: &Up<S>, flag: u32) -> Result<Up<S>> {
     if flag & (RFFDG | RFCFDG) == (RFFDG | RFCFDG)
         || flag & (RFNAMEG | RFCNAMEG) == (RFNAMEG | RFCNAMEG)
@@ -326,12 +327,20 @@ pub fn rforkgrp<S: Sched>(up: &Up<S>, flag: u32) -> Result<Up<S>> {
     } else {
         up.rgrp.clone()
     };
+    let egrp = if flag & RFENVG != 0 {
+        crate::devenv::envcpy(&up.egrp)?
+    } else if flag & RFCENVG != 0 {
+        crate::devenv::newegrp()
+    } else {
+        up.egrp.clone()
+    };
     Ok(Up {
         devtab: up.devtab.clone(),
         user: up.user.clone(),
         pgrp,
         fgrp,
         rgrp,
+        egrp,
         slash: up.slash.clone(),
         dot: up.dot.clone(),
         // The kernel gives the child its pid; the note group is kept
@@ -570,7 +579,8 @@ mod tests {
         let b = rforkgrp(up, RFPROC | RFREND).unwrap();
         assert!(!Arc::ptr_eq(&b.rgrp, &up.rgrp));
         assert_eq!(Rgrp::<H>::rend(33), 1);
-        b.rgrp.rendhash.ilock()[Rgrp::<H>::rend(33)].push((33, 1));
+        b.rgrp.rendhash.ilock()[Rgrp::<H>::rend(33)]
+            .push(Arc::new(crate::sysproc::Rendwait::new(33, 1)));
         assert!(up.rgrp.rendhash.ilock()[1].is_empty());
     }
 }

@@ -16,14 +16,15 @@
 //! - `up->slash` and `up->dot` are `Option`s: a process without a root
 //!   gets an error from `namec` where 9front would dereference nil.
 //! - Not here yet: the rest of `portdat.h` (Proc, Segment, Image, Note,
-//!   the Mnt structures of devmnt, Egrp of devenv, Block and Queue, which
-//!   are in allocb.rs and qio.rs).
+//!   the Mnt structures of devmnt, Block and Queue, which are in allocb.rs
+//!   and qio.rs). `Egrp` is in [`crate::devenv`].
 
 use alloc::string::String;
 use alloc::sync::Arc;
 
 use crate::chan::Chan;
 use crate::dev::Devtab;
+use crate::devenv::Egrp;
 use crate::pgrp::{Fgrp, Pgrp, Rgrp};
 use crate::portfns::Sched;
 
@@ -82,6 +83,14 @@ pub const DELTAFD: usize = 20;
 /// The longest name a kernel `Dirtab` holds, with its NUL (port/lib.h).
 pub const KNAMELEN: usize = 28;
 
+/// The size of a number as devices format it: 11 digits and a blank
+/// (`readnum`).
+pub const NUMSIZE: usize = 12;
+/// The size of the buffer a device formats a read into (`READSTR`).
+pub const READSTR: usize = 8000;
+/// The longest line `print` formats (`PRINTSIZE`).
+pub const PRINTSIZE: usize = 256;
+
 /// Mount flags (`libc.h`, shared with the kernel through port/lib.h).
 pub mod mflag {
     /// The bits that give the order of a mount.
@@ -131,6 +140,8 @@ pub struct Up<S: Sched> {
     pub fgrp: Arc<Fgrp<S>>,
     /// The rendezvous group (`up->rgrp`).
     pub rgrp: Arc<Rgrp<S>>,
+    /// The environment group (`up->egrp`).
+    pub egrp: Arc<Egrp<S>>,
     /// The root directory (`up->slash`).
     pub slash: Option<Arc<Chan<S>>>,
     /// The current directory (`up->dot`).
@@ -153,6 +164,7 @@ impl<S: Sched> Up<S> {
             pgrp: crate::pgrp::newpgrp(),
             fgrp: crate::pgrp::dupfgrp(None),
             rgrp: crate::pgrp::newrgrp(),
+            egrp: crate::devenv::newegrp(),
             slash: None,
             dot: None,
             pid: 0,

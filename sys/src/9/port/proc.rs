@@ -304,13 +304,16 @@ pub enum Delivery {
     Exit { msg: String, suicide: bool },
 }
 
-/// A process's pending notes (`p->note`, `p->nnote`) and whether it
-/// has a handler (`p->notify != nil`) or is in one (`p->notified`).
+/// A process's pending notes (`p->note`, `p->nnote`), whether it
+/// has a handler (`p->notify != nil`) or is in one (`p->notified`),
+/// and the note last taken (`p->lastnote`, which `noted(NDFLT)` exits
+/// with).
 #[derive(Debug, Default)]
 pub struct Notes {
     q: VecDeque<Note>,
     pub handler: bool,
     pub notified: bool,
+    pub lastnote: Option<Note>,
 }
 
 impl Notes {
@@ -320,7 +323,13 @@ impl Notes {
             q: VecDeque::new(),
             handler: false,
             notified: false,
+            lastnote: None,
         }
+    }
+
+    /// `freenotes`: drop every pending note.
+    pub fn freenotes(&mut self) {
+        self.q.clear();
     }
 
     /// Notes pending (`p->nnote`).
@@ -364,6 +373,7 @@ impl Notes {
                 clip(&mut n.msg, ERRMAX - 1);
             }
         }
+        self.lastnote = Some(n.clone());
         if !self.handler || self.notified {
             return Some(Delivery::Exit {
                 suicide: n.flag == NoteFlag::Debug,

@@ -6,7 +6,7 @@
 //! (with union directory reads, `unionread`, and the rewriting of
 //! mount points in directory reads, `mountfix`), `write` and `pwrite`,
 //! `seek`, `stat`, `fstat`, `wstat`, `fwstat`, `chdir`, `remove`,
-//! `fd2path`, `bind` and `unmount`.
+//! `fd2path`, `bind`, `unmount` and `pipe`.
 //!
 //! A union directory reads as the concatenation of its members' reads, in
 //! the order of the union (MBEFORE members first, MAFTER ones last); as in
@@ -19,9 +19,10 @@
 //! - The calls are functions of the current process ([`Up`]) with Rust
 //!   arguments; checking and copying user memory is the system-call
 //!   layer's job. They return `Result` (the value or the error string).
-//! - Not here yet: `pipe` (needs devpipe), `mount`, `fversion` and
-//!   `fauth` (need devmnt), the old stat calls, `iounit`, `segattach`...
-//!   `bind` takes no MCACHE effect (there is no cache).
+//! - `mount`, `fversion` and `fauth` are here (9front has the last two
+//!   in auth.c), over devmnt.rs. Not here yet: the old stat calls,
+//!   `iounit`, `segattach`... MCACHE marks a mount's channels but there
+//!   is no cache.
 //! - The warning 9front prints when a process passes a multiple of 100
 //!   descriptors is only recorded in the table (`exceed`).
 
@@ -231,6 +232,26 @@ pub fn sysdup<S: Sched>(up: &Up<S>, fd: i32, nfd: i32) -> Result<usize> {
     let (oc, nfd) = oc;
     drop(oc);
     Ok(nfd)
+}
+
+/// `syspipe`: attach a new pipe (`#|`), open its two ends ORDWR and
+/// give them the two lowest free descriptors: `data`, then `data1`.
+pub fn syspipe<S: Sched>(up: &Up<S>) -> Result<[usize; 2]> {
+    let c0 = namec(up, "#|", Amode::Atodir, 0, 0)?;
+    let c1 = Arc::new(cclone(up, &c0)?);
+    let mut c = [c0, c1];
+    for (c, name) in c.iter_mut().zip(["data", "data1"]) {
+        crate::chan::walk(up, c, &[name], true, None).map_err(|_| Error::Egreg)?;
+    }
+    let [c0, c1] = c;
+    let open = |c: Arc<Chan<S>>| -> Result<Arc<Chan<S>>> {
+        let c = cunique(up, c)?;
+        let d = c.devp()?;
+        d.open(up, c, ORDWR as u32)
+    };
+    let c0 = open(c0)?;
+    let c1 = open(c1)?;
+    up.fgrp.newfd2([c0, c1])
 }
 
 /// `sysopen`: open `name` with `mode`; the descriptor.
@@ -773,6 +794,71 @@ pub fn sysunmount<S: Sched>(up: &Up<S>, name: Option<&str>, old: &str) -> Result
         None => None,
     };
     cunmount(up, &cm, cd.as_deref())
+}
+
+/// `bindmount` for mount: attach to the 9P server on the open channel
+/// `fd` (negotiating the version first if no one has) as the current
+/// user, with the tree `aname`, authenticated by `afd` (from `fauth`;
+/// -1 for none), and mount the attached root on `old` with `flag`
+/// (MREPL, MBEFORE or MAFTER, MCREATE, MCACHE). `fd` is closed once the
+/// mount is made; the mount keeps the channel. `#M` must be allowed.
+pub fn sysmount<S: Sched>(
+    up: &Up<S>,
+    fd: i32,
+    afd: i32,
+    old: &str,
+    flag: u32,
+    aname: &str,
+) -> Result<i32> {
+    if flag & !MMASK != 0 || flag & MORDER == (MBEFORE | MAFTER) {
+        return Err(Error::Ebadarg);
+    }
+    validname(aname, true)?;
+    if !crate::dev::canmount(&up.devtab, &up.pgrp) {
+        return Err(Error::Enoattach);
+    }
+    let bc = up.fgrp.fdtochan(fd, Some(ORDWR as u32), false)?;
+    let ac = if afd >= 0 {
+        Some(up.fgrp.fdtochan(afd, Some(ORDWR as u32), false)?)
+    } else {
+        None
+    };
+    let c0 = crate::devmnt::mntattach(up, &bc, ac.as_ref(), aname, flag & crate::portdat::MCACHE)?;
+    drop(ac);
+    drop(bc);
+    let c0 = Arc::new(c0);
+    let c1 = namec(up, old, Amode::Amount, 0, 0)?;
+    cmount(up, &c0, &c1, flag, Some(aname))?;
+    drop(c1);
+    drop(c0);
+    up.fgrp.fdclose(fd as usize, 0);
+    Ok(0)
+}
+
+/// `sysfversion` (9front's auth.c): negotiate the 9P version and message
+/// size `msize` on the open channel `fd`. `vers` holds the version asked
+/// for, NUL-terminated (empty for the default), and receives the version
+/// negotiated, not terminated; its length is returned. The buffer must
+/// be big enough for the answer (`Eshort`).
+pub fn sysfversion<S: Sched>(up: &Up<S>, fd: i32, msize: i32, vers: &mut [u8]) -> Result<usize> {
+    let Some(nul) = vers.iter().position(|&b| b == 0) else {
+        return Err(Error::Ebadarg);
+    };
+    let c = up.fgrp.fdtochan(fd, Some(ORDWR as u32), false)?;
+    let v = crate::devmnt::mntversion(up, &c, &vers[..nul], msize, vers.len())?;
+    let k = v.len().min(vers.len());
+    vers[..k].copy_from_slice(&v[..k]);
+    Ok(v.len())
+}
+
+/// `sysfauth` (9front's auth.c): a descriptor, close-on-exec, for the
+/// authentication file of the server on `fd` for the tree `aname`.
+pub fn sysfauth<S: Sched>(up: &Up<S>, fd: i32, aname: &str) -> Result<usize> {
+    validname(aname, true)?;
+    let c = up.fgrp.fdtochan(fd, Some(ORDWR as u32), false)?;
+    let ac = crate::devmnt::mntauth(up, &c, aname)?;
+    drop(c);
+    up.fgrp.newfd(Arc::new(ac), OCEXEC as u32)
 }
 
 #[cfg(test)]

@@ -1195,7 +1195,11 @@ impl Shell {
 }
 
 /// The rcmain rc reads first, hosted: the repository's `rc/lib/rcmain`.
+#[cfg(not(feature = "native"))]
 pub const RCMAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../rc/lib/rcmain");
+/// The rcmain rc reads first on planten: 9front's `/rc/lib/rcmain`.
+#[cfg(feature = "native")]
+pub const RCMAIN: &str = "/rc/lib/rcmain";
 
 /// exec.c's `main`: reads the flags, imports the environment, sets
 /// `$pid`, `$cflag`, `$rcname` and `$*`, then runs `. -bq rcmain $*` and

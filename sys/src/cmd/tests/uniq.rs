@@ -66,4 +66,11 @@ fn large_input() {
     same_as_9base("uniq", &["-c"], &input);
     let r = run(&planten("uniq"), &[], &input);
     assert_eq!(r.stdout.iter().filter(|&&c| c == b'\n').count(), 10000);
+    // Counts wider than "%4d " leaves room for, and runs of one.
+    let mut input = "x\n".repeat(123456).into_bytes();
+    input.extend_from_slice(b"y\nz\nz\n");
+    input.extend_from_slice("w\n".repeat(10000).as_bytes());
+    same_as_9base("uniq", &["-c"], &input);
+    let r = run(&planten("uniq"), &["-c"], &input);
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "123456 x\n   1 y\n   2 z\n10000 w\n");
 }

@@ -17,6 +17,9 @@
 //! - pipes are Unix-domain stream socket pairs, so both ends read and write
 //!   as in 9front, but writes are not kept apart as messages;
 //! - ORCLOSE removes the file when this process closes the descriptor;
+//! - `/fd/N`, where 9front's name space has the dup device, opens and
+//!   creates Linux's `/dev/fd/N` (a new open file, with an offset of its
+//!   own, where 9front's would share N's);
 //! - exit statuses cross Linux as numbers: `exits("")` is 0, a numeric
 //!   status is that number, any other string is 1; a wait message shows a
 //!   Linux program's nonzero exit as its number (as 9base's rc does) and
@@ -156,11 +159,17 @@ fn remember_rclose(fd: i32, mode: i32, name: &str) {
     }
 }
 
+/// The Linux name of `/fd/N` (9front's dup device): `/dev/fd/N`.
+fn fdname(name: &str) -> Option<String> {
+    let n = name.strip_prefix("/fd/")?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then(|| format!("/dev/fd/{n}"))
+}
+
 pub fn open(name: &str, mode: i32) -> Result<Fd> {
     if mode & !(3 | OTRUNC | OCEXEC | ORCLOSE | OEXCL) != 0 {
         return Err(Error::new("bad arg in system call"));
     }
-    let c = cstr(name)?;
+    let c = cstr(fdname(name).as_deref().unwrap_or(name))?;
     // OEXEC wants execute permission, as 9front's devmnt and file servers
     // check; Linux would open it for reading.
     // SAFETY: `c` is a NUL-terminated string that outlives the call.
@@ -178,7 +187,7 @@ pub fn open(name: &str, mode: i32) -> Result<Fd> {
 }
 
 pub fn create(name: &str, mode: i32, perm: u32) -> Result<Fd> {
-    let c = cstr(name)?;
+    let c = cstr(fdname(name).as_deref().unwrap_or(name))?;
     if perm & crate::fcall::DMDIR != 0 {
         if mode & 3 != OREAD {
             return Err(Error::new("file is a directory"));

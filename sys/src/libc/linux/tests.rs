@@ -173,3 +173,20 @@ fn environment_lists() {
     assert_eq!(getenv("plantentestnosuch"), None);
     assert!(putenv("bad=name", b"x").is_err());
 }
+
+// 9front's name space has the dup device at /fd: /fd/N opens the file
+// open as N (libc's Linux backend uses /dev/fd).
+#[test]
+fn fd_names_open_the_dup_device() {
+    let [r, w] = fdpipe().unwrap();
+    let w2 = open(&format!("/fd/{}", w.0), OWRITE).unwrap();
+    assert_eq!(write(w2, b"dup device").unwrap(), 10);
+    close(w2).unwrap();
+    let mut b = [0u8; 32];
+    assert_eq!(read(r, &mut b).unwrap(), 10);
+    assert_eq!(&b[..10], b"dup device");
+    close(w).unwrap();
+    close(r).unwrap();
+    assert!(open("/fd/x", OREAD).is_err());
+    assert!(open("/fd/", OREAD).is_err());
+}

@@ -64,8 +64,10 @@ pub fn command() -> Command {
     cmd
 }
 
-/// Builds the kernel, with cargo's progress on our stderr.
+/// Builds the kernel, with cargo's progress on our stderr; first the
+/// native programs it embeds in its root file system (`cargo native`).
 pub fn build_verbose() -> Result<PathBuf, String> {
+    crate::native::build(true)?;
     let status = command()
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
@@ -77,12 +79,13 @@ pub fn build_verbose() -> Result<PathBuf, String> {
     Ok(path())
 }
 
-/// Builds the kernel once per process, quietly; on failure the error
-/// carries cargo's output.
+/// Builds the native programs and then the kernel, once per process,
+/// quietly; on failure the error carries cargo's output.
 pub fn build() -> Result<PathBuf, String> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            crate::native::build(false)?;
             let out = command()
                 .output()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;

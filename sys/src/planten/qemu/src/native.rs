@@ -25,7 +25,7 @@ pub const TARGET: &str = crate::kernel::TARGET;
 /// command crate gets a `native` feature (forwarding `libc/native` and
 /// its libraries' `native`, with `default-features = false` on them, as
 /// sys/src/cmd/Cargo.toml does) and a line here.
-pub const PACKAGES: &[&str] = &["cmd", "rc", "aux", "grep"];
+pub const PACKAGES: &[&str] = &["cmd", "rc", "aux", "grep", "boot", "sysbench"];
 
 /// The linker script, relative to the workspace root.
 pub const LDSCRIPT: &str = "sys/src/libc/amd64/user.ld";
@@ -133,6 +133,14 @@ pub fn install(exes: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     for e in exes {
         let name = e.file_name().ok_or_else(|| format!("{}: no file name", e.display()))?;
         let to = dir.join(name);
+        // An unchanged program keeps its file (and its time, so the
+        // kernel, which embeds these, is not rebuilt for nothing).
+        if let (Ok(a), Ok(b)) = (std::fs::read(e), std::fs::read(&to)) {
+            if a == b {
+                done.push(to);
+                continue;
+            }
+        }
         // Replace rather than overwrite: a running copy keeps its file.
         let tmp = dir.join(format!(".{}.{}.new", name.to_string_lossy(), std::process::id()));
         std::fs::copy(e, &tmp).map_err(|err| format!("{} -> {}: {err}", e.display(), tmp.display()))?;

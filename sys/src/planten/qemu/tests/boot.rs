@@ -47,8 +47,11 @@ fn boot_and_read_banner(opts: &Options) -> (u64, u64) {
 
 #[test]
 fn banner_appears_and_guest_powers_off() {
+    // rcmd=echo: boot to rc, which runs `echo` and exits, and init's
+    // exit powers off.
     let (total, sum) = boot_and_read_banner(&Options {
         mem: 512,
+        append: "rcmd=echo".into(),
         ..Options::default()
     });
     // QEMU keeps the low 640K hole and the BIOS area out of the map.
@@ -61,6 +64,7 @@ fn smp_and_memory_pass_through() {
     let (total, sum) = boot_and_read_banner(&Options {
         mem: 2048,
         smp: 4,
+        append: "rcmd=echo".into(),
         ..Options::default()
     });
     assert!(
@@ -72,19 +76,45 @@ fn smp_and_memory_pass_through() {
 
 #[test]
 fn cargo_boot_c_runs_and_exits_zero() {
+    // The issue's acceptance line: rc runs the commands on the console,
+    // and init's exit powers off with rc's status ('' → 0).
     let out = Command::new(env!("CARGO_BIN_EXE_boot"))
-        .args(["-c", "true", "--timeout", "60"])
+        .args(["-c", "echo hello; ls /; cat /dev/sysname", "--timeout", "60"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "cargo boot -c true: {}\n{stdout}\n{}",
+        "cargo boot -c: {}\n{stdout}\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
+    let stdout = stdout.replace('\r', "");
     assert!(stdout.contains("planten "), "banner printed:\n{stdout}");
     assert!(stdout.contains("M memory"), "memory printed:\n{stdout}");
+    assert!(stdout.lines().any(|l| l == "hello"), "echo ran:\n{stdout}");
+    // 9front's ls of / prints each name with the directory: /bin, /dev...
+    for d in ["/bin", "/dev", "/env", "/proc", "/srv", "/tmp"] {
+        assert!(stdout.contains(&format!("\n{d}\n")), "ls / lists {d}:\n{stdout}");
+    }
+    assert!(stdout.contains("\n/tmp\nplanten"), "sysname after the listing:\n{stdout}");
+}
+
+#[test]
+fn cargo_boot_c_exits_with_rcs_status() {
+    // A failing last command: rc exits with its status, init with rc's,
+    // and the guest's status is 1. The error is chan.c's namelenerror
+    // ("%s: %#q", the error then the quoted name) after ls.c's "ls: %s: %r".
+    let out = Command::new(env!("CARGO_BIN_EXE_boot"))
+        .args(["-c", "ls /nonexistent", "--timeout", "60"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("ls: /nonexistent: file does not exist: '/nonexistent'"),
+        "ls's error:\n{stdout}"
+    );
 }
 
 #[test]
