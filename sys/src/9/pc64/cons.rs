@@ -59,9 +59,9 @@ pub fn kmesg<R>(f: impl FnOnce(&[u8]) -> R) -> R {
 }
 
 /// `putstrn` for what processes write to `/dev/cons`: to the log and the
-/// serial line, with each `\n` sent as `\r\n` as 9front's serial
-/// console does (the kernel's own prints keep bare newlines), and to
-/// `/dev/kprint`'s reader if one has it open.
+/// serial line (whose `puts` sends each `\n` as `\r\n`, as 9front's
+/// serial console does), and to `/dev/kprint`'s reader if one has it
+/// open.
 pub fn putstrn(s: &[u8]) {
     if let Some(c) = crate::pc64::cons() {
         c.kprintputs(s);
@@ -69,15 +69,7 @@ pub fn putstrn(s: &[u8]) {
     let sr = crate::l::splhi();
     let mut k = KMESG.ilock();
     k.puts(s);
-    let u = uarti8250::console();
-    for part in s.split_inclusive(|&c| c == b'\n') {
-        if let Some((&b'\n', head)) = part.split_last() {
-            u.puts(head);
-            u.puts(b"\r\n");
-        } else {
-            u.puts(part);
-        }
-    }
+    uarti8250::console().puts(s);
     drop(k);
     crate::l::splx(sr);
 }

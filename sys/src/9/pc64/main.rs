@@ -296,8 +296,13 @@ fn pageinit(map: &MemMap) {
             n += 1;
         }
     }
-    mmu::pageinit(&banks[..n], memory::ramtotal(map.iter()));
+    let total = memory::ramtotal(map.iter());
+    MEMTOTAL.store(total, core::sync::atomic::Ordering::Relaxed);
+    mmu::pageinit(&banks[..n], total);
 }
+
+/// Bytes of RAM (conf.npage*BY2PG), once pageinit has run.
+pub static MEMTOTAL: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 /// Report the physical memory map: the loader's E820 map if it gave
 /// one, else its two memory sizes; and return it.

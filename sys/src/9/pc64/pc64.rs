@@ -90,6 +90,29 @@ impl ConsHost<Kernel> for Host {
     }
 }
 
+/// The kernel's half of `#¶`.
+pub struct Swap;
+
+impl port::devswap::SwapHost for Swap {
+    fn meminfo(&self) -> port::devswap::Meminfo {
+        let pg = crate::mem::BY2PG;
+        let npage = crate::MEMTOTAL.load(Ordering::Relaxed) / pg;
+        let (user, free) = crate::mmu::palloc().with(|p| (p.user() as u64, p.freecount() as u64));
+        let (size, _free, alloc) = crate::kalloc::poolstats();
+        port::devswap::Meminfo {
+            npage,
+            pagesize: pg,
+            kpages: npage.saturating_sub(user),
+            userused: user - free,
+            user,
+            swapused: 0,
+            nswap: 0,
+            reclaim: 0,
+            malloc: [alloc, size, size],
+        }
+    }
+}
+
 static DEVTAB: AtomicPtr<Devtab<Kernel>> = AtomicPtr::new(core::ptr::null_mut());
 static CONS: AtomicPtr<Cons<Kernel>> = AtomicPtr::new(core::ptr::null_mut());
 
@@ -141,6 +164,7 @@ pub fn devtab() -> Arc<Devtab<Kernel>> {
         Arc::new(port::devsrv::DevSrv::new(crate::uproc::EVE)),
         Arc::new(port::devproc::DevProc::new(Arc::new(crate::proctab::Table))),
         Arc::new(port::devmnt::DevMnt::new()),
+        Arc::new(port::devswap::DevSwap::new(Arc::new(Swap))),
     ];
     let dt = match Devtab::new(crate::uproc::EVE, devs) {
         Ok(d) => Arc::new(d),

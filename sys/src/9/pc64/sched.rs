@@ -86,6 +86,9 @@ pub struct Proc {
     pub pmap: Option<Box<crate::mmu::Pmap>>,
     /// The segments (`p->seg`), in mmu.rs's arena.
     pub segtab: Option<port::segment::Segtab>,
+    /// `p->newtlb`: flush the user mappings before running again (a
+    /// segment it shares gave pages back: uproc.rs's `procflushseg`).
+    pub newtlb: core::sync::atomic::AtomicBool,
     /// The FPU state (fpu.rs).
     pub fpsave: crate::fpu::FPsave,
     /// Pending notes (`p->note`, `p->nnote`...), posted by traps in
@@ -190,6 +193,7 @@ pub fn newproc(
         trend: AtomicUsize::new(0),
         pmap: None,
         segtab: None,
+        newtlb: core::sync::atomic::AtomicBool::new(false),
         fpsave: fp.cloned().unwrap_or_else(crate::fpu::FPsave::new),
         notes: ILock::new_const(port::proc::Notes::new()),
         rlock: ILock::new_const(()),
@@ -491,6 +495,11 @@ pub fn schedinit() -> ! {
                 mm.ticks.load(Ordering::Relaxed) + HZ / 10,
                 Ordering::Relaxed,
             );
+            if (*p).newtlb.swap(false, Ordering::AcqRel) {
+                if let Some(pm) = (*p).pmap.as_mut() {
+                    pm.flush();
+                }
+            }
             crate::mmu::mmuswitch(&*p);
             dat::setkstack((*p).kstacktop);
             NSWITCH.fetch_add(1, Ordering::Relaxed);
@@ -702,6 +711,7 @@ pub fn wakeup(r: &Rendez) -> bool {
 /// wake it so that its sleep fails with "interrupted" (9front's lock
 /// dance: `p->rlock`, then try the Rendez's lock, backing off to avoid
 /// the reverse order `sleep` takes them in). Whether the note was queued.
+/// Safe with ilocks held: it never switches.
 ///
 /// # Safety
 /// `p` must be alive for the call (held in PROCS under its lock, or the
@@ -733,7 +743,12 @@ pub unsafe fn postnote(p: *mut Proc, msg: &str, flag: port::proc::NoteFlag) -> b
                 break;
             }
             drop(rl);
-            sched();
+            // 9front calls sched() here to let the holder of the
+            // Rendez's lock finish; that lock is an ilock, whose holder
+            // runs with interrupts off on another processor and lets go
+            // soon, and the caller may hold an ilock itself (PROCS), so
+            // spin instead of switching.
+            core::hint::spin_loop();
         }
     }
     true

@@ -75,6 +75,55 @@ pub fn ustr(addr: u64, pc: u64) -> Result<String> {
     String::from_utf8(v).map_err(|_| Error::Ebadchar)
 }
 
+/// exec's argument vector at `ap` (sysexec's two passes over `argp0`):
+/// each string's bytes up to its NUL, not necessarily UTF-8. A nil
+/// `argv[0]` is Ebadarg; strings that with the Tos reach USTKSIZE are
+/// "virtual memory allocation failed" (Enovmem), as 9front's count.
+fn uargv(ap: u64, pc: u64) -> Result<Vec<Vec<u8>>> {
+    let word = |a: u64| -> Result<u64> {
+        let w = ubuf(a, 8, pc)?;
+        Ok(u64::from_le_bytes(w.try_into().map_err(|_| Error::Ebadarg)?))
+    };
+    // validaddr(argp0, 2*BY2WD): argv[0] and the word after it.
+    ubuf(ap, 16, pc)?;
+    let mut argv = Vec::new();
+    let mut nbytes = port::sysproc::TOSSIZE;
+    let mut ap = ap;
+    loop {
+        let p = word(ap)?;
+        if p == 0 {
+            break;
+        }
+        let mut v = Vec::new();
+        let mut a = p;
+        loop {
+            let end = (a | (crate::mem::BY2PG - 1)) + 1;
+            let b = ubuf(a, end - a, pc)?;
+            match b.iter().position(|&c| c == 0) {
+                Some(i) => {
+                    v.extend_from_slice(&b[..i]);
+                    break;
+                }
+                None => v.extend_from_slice(b),
+            }
+            if nbytes + v.len() as u64 >= crate::mem::USTKSIZE {
+                return Err(Error::Enovmem);
+            }
+            a = end;
+        }
+        nbytes += v.len() as u64 + 1;
+        if nbytes >= crate::mem::USTKSIZE {
+            return Err(Error::Enovmem);
+        }
+        argv.push(v);
+        ap = ap.checked_add(8).ok_or(Error::Ebadarg)?;
+    }
+    if argv.is_empty() {
+        return Err(Error::Ebadarg);
+    }
+    Ok(argv)
+}
+
 /// An `int` argument: the low half of its word.
 fn int(w: u64) -> i32 {
     w as u32 as i32
@@ -202,22 +251,20 @@ pub fn dispatch(ureg: &mut Ureg, nr: u64, a: [u64; 5]) -> Result<i64> {
         sys::RFORK => uproc::rfork(ureg, a[0] as u32),
         sys::EXEC => {
             let name = ustr(a[0], pc)?;
-            let mut argv = Vec::new();
-            let mut ap = a[1];
-            loop {
-                let w = ubuf(ap, 8, pc)?;
-                let p = u64::from_le_bytes(w.try_into().map_err(|_| Error::Ebadarg)?);
-                if p == 0 {
-                    break;
-                }
-                argv.push(ustr(p, pc)?.into_bytes());
-                if argv.len() > 16384 {
-                    return Err(Error::Msg(String::from("arg list too long")));
-                }
-                ap += 8;
-            }
+            let argv = uargv(a[1], pc)?;
             uproc::exec(ureg, &name, argv)
         }
+        sys::SEMACQUIRE => uproc::semacquire(a[0], int(a[1]) != 0, pc),
+        sys::TSEMACQUIRE => uproc::tsemacquire(a[0], a[1] as u32, pc),
+        sys::SEMRELEASE => uproc::semrelease(a[0], int(a[1]), pc),
+        sys::SEGATTACH => {
+            let name = ustr(a[1], pc)?;
+            uproc::segattach(int(a[0]) as u32, &name, a[2], a[3] as u32)
+        }
+        sys::SEGDETACH => uproc::segdetach(a[0]),
+        sys::SEGFREE => uproc::segfree(a[0], a[1] as u32),
+        sys::SEGBRK => uproc::segbrk(a[0], a[1]),
+        sys::SEGFLUSH => uproc::segflush(a[0], a[1] as u32),
         sys::AWAIT => {
             let n = count(a[1]);
             let b = ubufmut(a[0], n, pc)?;

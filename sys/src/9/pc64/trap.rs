@@ -259,7 +259,7 @@ fn notify(ureg: &mut Ureg) {
         None => {}
         Some(Delivery::Exit { msg, suicide }) => {
             if suicide {
-                print!("{} {}: suicide: {}\n", p.text, p.pid, msg);
+                crate::uproc::pprint(format_args!("suicide: {}\n", msg));
             }
             l::spllo();
             crate::uproc::exitproc(&msg)
@@ -323,11 +323,10 @@ pub fn validaddr(addr: u64, len: u64, write: bool, pc: u64) -> Result<(), port::
     if okaddr(addr, len, write) {
         return Ok(());
     }
-    let p = me();
-    print!(
-        "{} {}: suicide: invalid address {:#x}/{} in sys call pc={:#x}\n",
-        p.text, p.pid, addr, len, pc
-    );
+    crate::uproc::pprint(format_args!(
+        "suicide: invalid address {:#x}/{} in sys call pc={:#x}\n",
+        addr, len, pc
+    ));
     postnote(port::proc::BADADDRNOTE);
     Err(port::Error::Ebadarg)
 }

@@ -13,10 +13,12 @@
 //! - A user process is a [`Proc`] with a [`User`] half: its name space
 //!   (`port::portdat::Up`), error string, arguments, children's wait
 //!   messages, note handler. The pc64 `Proc` stays the scheduler's.
-//! - exec loads static ELF64 executables (planten's documented
-//!   deviation from a.out; see `port-status.toml`), reading the whole
-//!   file and copying its text and data into fresh pages (no image cache,
-//!   no demand paging of text). `#!` scripts run their interpreter.
+//! - exec takes static ELF64 executables (planten's documented
+//!   deviation from a.out; see `port-status.toml`): port::sysproc's
+//!   `execresolve` decides what the file is (ELF, `#!` script, or
+//!   "exec header invalid") and `execstack` builds the new stack; this
+//!   file builds the segments and copies the text and data into fresh
+//!   pages at exec (no image cache, no demand paging of text).
 //! - A forked child starts with `fpinit`'s FPU state rather than a copy
 //!   of the parent's user state.
 //! - Wait messages carry zero times (no per-process time accounting yet).
@@ -34,7 +36,7 @@ use port::segment::{SegType, Segtab, BSEG, DSEG, NSEG, SG_RONLY, SSEG, TSEG};
 use port::{Error, Result};
 
 use crate::l;
-use crate::mem::{BY2PG, UDSEL, UESEL, USTKSIZE, USTKTOP, UTZERO};
+use crate::mem::{BY2PG, UDSEL, UESEL, USTKSIZE, USTKTOP};
 use crate::mmu::{palloc, Pmap, KMem, SEGS};
 use crate::sched::{self, Kernel, Proc, Rendez};
 use crate::taslock::ILock;
@@ -213,8 +215,10 @@ pub fn kexit() {
 /// handler kills the process, as 9front's "suicide: bad address in
 /// notify".
 pub fn notifyuser(ureg: &mut Ureg, msg: &str) {
-    let p = me();
     let u = user();
+    if crate::trap::SYSTRACE.load(core::sync::atomic::Ordering::Relaxed) {
+        print!("{} {}: note '{}' pc {:#x} sp {:#x}\n", me().text, me().pid, msg, ureg.pc, ureg.sp);
+    }
     const UREGSZ: u64 = core::mem::size_of::<Ureg>() as u64;
     let usp = ureg.sp;
     let sp = usp.wrapping_sub(256).wrapping_sub(UREGSZ);
@@ -224,7 +228,7 @@ pub fn notifyuser(ureg: &mut Ureg, msg: &str) {
         && usp > low
         && crate::trap::okaddr(low, sp + UREGSZ - low, true);
     if !ok {
-        print!("{} {}: suicide: bad address in notify\n", p.text, p.pid);
+        pprint(format_args!("suicide: bad address in notify\n"));
         pexit("Suicide");
     }
     // SAFETY: okaddr checked [low, sp+sizeof(Ureg)) lies in writable
@@ -262,10 +266,7 @@ pub fn noted(ureg: &mut Ureg, arg: i32) -> Result<i64> {
     const UREGSZ: u64 = core::mem::size_of::<Ureg>() as u64;
     let nureg = u.nureg;
     if nureg == 0 || !crate::trap::okaddr(nureg - 8, 8 + UREGSZ, false) {
-        print!(
-            "{} {}: bad ureg in noted or call to noted when not notified\n",
-            p.text, p.pid
-        );
+        pprint(format_args!("bad ureg in noted or call to noted when not notified\n"));
         pexit("Suicide");
     }
     // SAFETY: okaddr checked the saved Ureg and the word under it.
@@ -280,7 +281,7 @@ pub fn noted(ureg: &mut Ureg, arg: i32) -> Result<i64> {
         0 | 2 => {
             // NCONT, NRSTR
             if !crate::trap::okaddr(n.pc, 8, false) || !crate::trap::okaddr(n.sp, 8, false) {
-                print!("{} {}: suicide: trap in noted\n", p.text, p.pid);
+                pprint(format_args!("suicide: trap in noted\n"));
                 pexit("Suicide");
             }
             let flags = (n.flags & FLAGSUSER) | (ureg.flags & !FLAGSUSER);
@@ -302,7 +303,7 @@ pub fn noted(ureg: &mut Ureg, arg: i32) -> Result<i64> {
                 None => (String::from("noted"), true),
             };
             if debug {
-                print!("{} {}: suicide: {}\n", p.text, p.pid, msg);
+                pprint(format_args!("suicide: {}\n", msg));
             }
             pexit(&msg)
         }
@@ -337,6 +338,29 @@ pub fn postnotepid(pid: u32, msg: &str, flag: port::proc::NoteFlag, pg: bool) ->
         Ok(())
     } else {
         Err(Error::Eprocdied)
+    }
+}
+
+/// `pprint`: "text pid: " and the message on the running process's
+/// standard error (fd 2), if it is open for writing and not a mount's
+/// channel; a kernel process in ring 3 (ktest.rs) has the console.
+pub fn pprint(args: core::fmt::Arguments<'_>) {
+    let p = me();
+    let Some(u) = p.user.as_deref() else {
+        print!("{} {}: {}", p.text, p.pid, args);
+        return;
+    };
+    let Ok(c) = u.up.fgrp.fdtochan(2, None, false) else { return };
+    let m = c.mode & 3;
+    if c.flag() & port::portdat::CMSG != 0 || (m != plibc::fcall::OWRITE && m != plibc::fcall::ORDWR) {
+        return;
+    }
+    let msg = alloc::format!("{} {}: {}", p.text, p.pid, args);
+    let off = c.io().offset;
+    if let Ok(d) = c.devp() {
+        if let Ok(n) = d.write(&u.up, &c, msg.as_bytes(), off) {
+            c.io().offset += n as i64;
+        }
     }
 }
 
@@ -456,144 +480,83 @@ fn touser(ureg: Ureg) -> ! {
     unsafe { l::touser(&ureg) }
 }
 
-/// The loadable parts of an ELF64 executable.
-struct Elf {
-    entry: u64,
-    /// (virtual address, memory size, file offset, file size, writable)
-    segs: Vec<(u64, u64, u64, u64, bool)>,
-}
+/// `sizeof(Tos)` on amd64 (sys/include/tos.h): the Tos lies at
+/// USTKTOP-TOSSIZE, where [`kexit`] keeps its pid.
+const TOSSIZE: u64 = port::sysproc::TOSSIZE;
 
-fn rd16(b: &[u8], o: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?))
-}
-fn rd32(b: &[u8], o: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?))
-}
-fn rd64(b: &[u8], o: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(o..o + 8)?.try_into().ok()?))
-}
-
-/// 9front's `Ebadexec`.
-fn ebadexec() -> Error {
-    Error::Ebadexec
-}
-
-/// Parse a static x86-64 ELF64 executable.
-fn elfparse(b: &[u8]) -> Result<Elf> {
-    if b.len() < 64 || &b[0..4] != b"\x7fELF" || b[4] != 2 || b[5] != 1 {
-        return Err(ebadexec());
-    }
-    let typ = rd16(b, 16).ok_or_else(ebadexec)?;
-    let mach = rd16(b, 18).ok_or_else(ebadexec)?;
-    if typ != 2 || mach != 62 {
-        return Err(ebadexec());
-    }
-    let entry = rd64(b, 24).ok_or_else(ebadexec)?;
-    let phoff = rd64(b, 32).ok_or_else(ebadexec)? as usize;
-    let phentsize = rd16(b, 54).ok_or_else(ebadexec)? as usize;
-    let phnum = rd16(b, 56).ok_or_else(ebadexec)? as usize;
-    if phentsize < 56 || phnum > 64 {
-        return Err(ebadexec());
-    }
-    let mut segs = Vec::new();
-    for i in 0..phnum {
-        let o = phoff.checked_add(i * phentsize).ok_or_else(ebadexec)?;
-        let ptype = rd32(b, o).ok_or_else(ebadexec)?;
-        if ptype == 3 {
-            // PT_INTERP: a dynamic executable.
-            return Err(ebadexec());
-        }
-        if ptype != 1 {
-            continue;
-        }
-        let flags = rd32(b, o + 4).ok_or_else(ebadexec)?;
-        let off = rd64(b, o + 8).ok_or_else(ebadexec)?;
-        let va = rd64(b, o + 16).ok_or_else(ebadexec)?;
-        let filesz = rd64(b, o + 32).ok_or_else(ebadexec)?;
-        let memsz = rd64(b, o + 40).ok_or_else(ebadexec)?;
-        if filesz > memsz
-            || off.checked_add(filesz).is_none_or(|e| e > b.len() as u64)
-            || va < UTZERO
-            || va.checked_add(memsz).is_none_or(|e| e > USTKTOP - USTKSIZE)
-        {
-            return Err(ebadexec());
-        }
-        segs.push((va, memsz, off, filesz, flags & 2 != 0));
-    }
-    if segs.is_empty() || segs.len() > 2 {
-        return Err(ebadexec());
-    }
-    segs.sort_by_key(|s| s.0);
-    Ok(Elf { entry, segs })
-}
-
-/// The most argument bytes exec takes (9front's limit on the new
-/// stack's strings and pointers).
-const MAXARGBYTES: usize = 128 * 1024;
-
-/// Read the whole file `c` (a channel open for reading).
-fn readall(up: &Up<Kernel>, c: &Chan<Kernel>) -> Result<Vec<u8>> {
+/// Read `buf.len()` bytes of `c` at `off`, in as many reads as it takes
+/// (a mount's reads may be short); fewer only at the end of the file.
+fn readat(up: &Up<Kernel>, c: &Chan<Kernel>, buf: &mut [u8], off: u64) -> Result<usize> {
     let d = c.devp()?;
-    let mut v = Vec::new();
-    let mut off = 0i64;
-    loop {
-        let n0 = v.len();
-        v.resize(n0 + 65536, 0);
-        let n = d.read(up, c, &mut v[n0..], off)?;
-        v.truncate(n0 + n);
-        if n == 0 {
+    let mut n = 0;
+    while n < buf.len() {
+        let o = i64::try_from(off + n as u64).map_err(|_| Error::Ebadexec)?;
+        let k = d.read(up, c, &mut buf[n..], o)?;
+        if k == 0 {
             break;
         }
-        off += n as i64;
-        if v.len() > 256 * 1024 * 1024 {
-            return Err(Error::Msg(String::from("exec: file too big")));
-        }
+        n += k;
     }
-    Ok(v)
+    Ok(n)
 }
 
-/// `sysexec`: replace the running program with the one in file `name`,
-/// with arguments `argv`. On success the Ureg is the new program's
-/// start, and the result is what AX holds there (the Tos address).
-pub fn exec(ureg: &mut Ureg, name: &str, argv: Vec<Vec<u8>>) -> Result<i64> {
-    let u = user();
-    let mut argv = argv;
-    let mut name = String::from(name);
-    let mut image = None;
-    for _ in 0..2 {
-        let c = namec(&u.up, &name, Amode::Aopen, plibc::fcall::OEXEC as u32, 0)?;
-        let b = readall(&u.up, &c)?;
-        drop(c);
-        if b.starts_with(b"#!") {
-            // shargs: the interpreter and its argument words, then the
-            // file's name, then the original arguments but the first.
-            let line = &b[2..b.len().min(2 + 256)];
-            let end = line.iter().position(|&x| x == b'\n').ok_or_else(ebadexec)?;
-            let words: Vec<Vec<u8>> = line[..end]
-                .split(|&x| x == b' ' || x == b'\t')
-                .filter(|w| !w.is_empty())
-                .map(|w| w.to_vec())
-                .collect();
-            if words.is_empty() {
-                return Err(ebadexec());
+/// The length of the file open on `c`: the `length` field of its stat
+/// (stat(5): size[2] type[2] dev[4] qid[13] mode[4] atime[4] mtime[4]
+/// length[8], so bytes 33 to 41).
+fn chanlength(up: &Up<Kernel>, c: &Chan<Kernel>) -> Result<u64> {
+    let d = c.devp()?;
+    let mut db = alloc::vec![0u8; 1024];
+    let n = match d.stat(up, c, &mut db) {
+        Ok(n) if n >= 41 => n,
+        _ => {
+            db = alloc::vec![0u8; 65535];
+            d.stat(up, c, &mut db)?
+        }
+    };
+    let l = db.get(33..41).filter(|_| n >= 41).ok_or(Error::Eshortstat)?;
+    Ok(u64::from_le_bytes(l.try_into().map_err(|_| Error::Eshortstat)?))
+}
+
+/// exec's opener for [`port::sysproc::execresolve`]: `namec(name,
+/// Aopen, OEXEC)`, the file's first EXECHDR bytes and its length.
+fn execopen(up: &Up<Kernel>, name: &str) -> Result<port::sysproc::Opened<Arc<Chan<Kernel>>>> {
+    let c = namec(up, name, Amode::Aopen, plibc::fcall::OEXEC as u32, 0)?;
+    let mut hdr = alloc::vec![0u8; port::sysproc::EXECHDR];
+    let n = readat(up, &c, &mut hdr, 0)?;
+    hdr.truncate(n);
+    let flen = chanlength(up, &c)?;
+    Ok((c, hdr, flen))
+}
+
+/// Fill the pages of `[es.base, es.top)` of segment `id` from `c`: the
+/// first `es.flen` bytes from the file at `es.fstart`, zeros after
+/// (planten reads the image at exec rather than paging it in).
+fn loadseg(
+    up: &Up<Kernel>,
+    c: &Chan<Kernel>,
+    id: port::segment::SegId,
+    es: &port::sysproc::ExecSeg,
+) -> Result<()> {
+    let mut a = es.base;
+    while a < es.top {
+        let mut page = [0u8; BY2PG as usize];
+        let o = a - es.base;
+        if o < es.flen {
+            let k = (es.flen - o).min(BY2PG) as usize;
+            if readat(up, c, &mut page[..k], es.fstart + o)? != k {
+                // The file is shorter than its stat said.
+                return Err(Error::Ebadexec);
             }
-            let mut nargv = words.clone();
-            nargv.push(name.clone().into_bytes());
-            nargv.extend(argv.into_iter().skip(1));
-            argv = nargv;
-            name = String::from_utf8_lossy(&words[0]).into_owned();
-            continue;
         }
-        image = Some(b);
-        break;
+        let mut segs = SEGS.ilock();
+        fillpage(&mut segs, id, a, &page);
+        drop(segs);
+        a += BY2PG;
     }
-    let b = image.ok_or_else(ebadexec)?;
-    let elf = elfparse(&b)?;
-    let progname = name.rsplit('/').next().unwrap_or(&name);
-    execimage(ureg, &b, &elf, progname, &argv)
+    Ok(())
 }
 
-/// Copy `data` into user page `idx` of segment `id` (a fresh page).
+/// Copy `data` into the page at `va` of segment `id` (a fresh page).
 fn fillpage(segs: &mut port::segment::Segs, id: port::segment::SegId, va: u64, data: &[u8]) {
     let pg = palloc().newpage(&mut KMem, true, va, false);
     let pa = palloc().with(|pa| pa.page(pg).pa);
@@ -608,138 +571,122 @@ fn fillpage(segs: &mut port::segment::Segs, id: port::segment::SegId, va: u64, d
     }
 }
 
-/// Size of the Tos at the top of the stack (sys/include/tos.h on amd64).
-const TOSSIZE: u64 = 72;
+/// Put the segments of `tab` (a new image that failed to load).
+fn putsegs(tab: &Segtab) {
+    let mut segs = SEGS.ilock();
+    palloc().with(|pa| {
+        for id in tab.iter().flatten() {
+            segs.putseg(pa, *id);
+        }
+    });
+}
 
-fn execimage(ureg: &mut Ureg, b: &[u8], elf: &Elf, progname: &str, argv: &[Vec<u8>]) -> Result<i64> {
+/// `sysexec`: replace the running program with the one in file `name`,
+/// with arguments `argv`. port::sysproc decides what the file is and
+/// what its image and stack are (`execresolve`: ELF or `#!`, with
+/// 9front's checks and errors; `execstack`: the Tos, the strings and
+/// argv as `_main` reads them); this does what the kernel must: build
+/// the text, data, bss and stack segments and fill their pages, then,
+/// past the point of no return, drop the old image (keeping attached
+/// segments without SG_CEXEC, as 9front), close the close-on-exec
+/// files, reset the notes and set the new program's registers. The
+/// result is what AX holds at `_main`: the Tos's address.
+pub fn exec(ureg: &mut Ureg, name: &str, argv: Vec<Vec<u8>>) -> Result<i64> {
     let p = me();
     let u = user();
-    let nbytes: usize = argv.iter().map(|a| a.len() + 1 + 8).sum();
-    if nbytes > MAXARGBYTES {
-        return Err(Error::Msg(String::from("arg list too long")));
-    }
-    // The new segments: text (the first PT_LOAD, read-only), data (the
-    // second, if any) and bss after it, and the stack.
+    let up = &u.up;
+    let r = port::sysproc::execresolve(name, argv, &mut |n: &str| execopen(up, n))?;
+    let e = r.exec;
+    let stack = port::sysproc::execstack(&r.argv, USTKTOP, 0, p.pid)?;
+    // The new segments, filled before anything of the old image goes.
     let mut ntab: Segtab = [None; NSEG];
-    {
+    let built = (|| -> Result<()> {
+        {
+            let mut segs = SEGS.ilock();
+            let mk = |segs: &mut port::segment::Segs, attr: u32, s: &port::sysproc::ExecSeg| {
+                segs.newseg(attr, s.base, (s.top - s.base) / BY2PG)
+            };
+            ntab[TSEG] = Some(mk(&mut segs, SegType::Text as u32 | SG_RONLY, &e.text)?);
+            ntab[DSEG] = Some(mk(&mut segs, SegType::Data as u32, &e.data)?);
+            ntab[BSEG] = Some(mk(&mut segs, SegType::Bss as u32, &e.bss)?);
+            ntab[SSEG] = Some(segs.newseg(SegType::Stack as u32, USTKTOP - USTKSIZE, USTKSIZE / BY2PG)?);
+        }
+        loadseg(up, &r.chan, ntab[TSEG].unwrap(), &e.text)?;
+        loadseg(up, &r.chan, ntab[DSEG].unwrap(), &e.data)?;
+        // The stack's pages from the new stack pointer up.
+        let sid = ntab[SSEG].unwrap();
+        let mut a = stack.sp & !(BY2PG - 1);
         let mut segs = SEGS.ilock();
-        let res = (|| -> Result<()> {
-            for (k, &(va, memsz, off, filesz, writable)) in elf.segs.iter().enumerate() {
-                let base = va & !(BY2PG - 1);
-                let top = (va + memsz + BY2PG - 1) & !(BY2PG - 1);
-                let (slot, typ) = if k == 0 && !writable {
-                    (TSEG, SegType::Text as u32 | SG_RONLY)
-                } else {
-                    (DSEG, SegType::Data as u32)
-                };
-                if ntab[slot].is_some() {
-                    return Err(ebadexec());
-                }
-                // File bytes go in pages now; the rest of a data segment
-                // past its last file page is bss.
-                let fileend = (va + filesz + BY2PG - 1) & !(BY2PG - 1);
-                let segtop = if slot == DSEG { fileend.max(base + BY2PG) } else { top };
-                let id = segs.newseg(typ, base, (segtop - base) / BY2PG)?;
-                ntab[slot] = Some(id);
-                let mut a = base;
-                while a < segtop {
-                    let mut page = [0u8; BY2PG as usize];
-                    // The part of [va, va+filesz) in [a, a+BY2PG).
-                    let lo = a.max(va);
-                    let hi = (a + BY2PG).min(va + filesz);
-                    if lo < hi {
-                        let fo = (off + (lo - va)) as usize;
-                        page[(lo - a) as usize..(hi - a) as usize]
-                            .copy_from_slice(&b[fo..fo + (hi - lo) as usize]);
-                    }
-                    fillpage(&mut segs, id, a, &page);
-                    a += BY2PG;
-                }
-                if slot == DSEG && top > segtop {
-                    ntab[BSEG] = Some(segs.newseg(SegType::Bss as u32, segtop, (top - segtop) / BY2PG)?);
-                }
+        while a < USTKTOP {
+            let mut page = [0u8; BY2PG as usize];
+            let lo = a.max(stack.sp);
+            let src = &stack.image[(lo - stack.sp) as usize..(a + BY2PG - stack.sp) as usize];
+            page[(lo - a) as usize..].copy_from_slice(src);
+            fillpage(&mut segs, sid, a, &page);
+            a += BY2PG;
+        }
+        Ok(())
+    })();
+    if let Err(err) = built {
+        putsegs(&ntab);
+        return Err(err);
+    }
+    drop(r.chan);
+    // Committed: the old text, data, bss and stack go, and attached
+    // segments marked SG_CEXEC; the others stay (9front's sysexec).
+    let old = p.segtab.take().unwrap_or([None; NSEG]);
+    let mut gone: Segtab = [None; NSEG];
+    {
+        let segs = SEGS.ilock();
+        for (i, id) in old.iter().enumerate() {
+            let Some(id) = *id else { continue };
+            if i <= BSEG || segs.get(id).attr & port::segment::SG_CEXEC != 0 {
+                gone[i] = Some(id);
+            } else {
+                ntab[i] = Some(id);
             }
-            if ntab[TSEG].is_none() {
-                return Err(ebadexec());
-            }
-            if ntab[BSEG].is_none() {
-                // An empty bss for brk to grow.
-                let t = ntab[DSEG].or(ntab[TSEG]).map(|id| segs.get(id).top).unwrap_or(UTZERO);
-                ntab[BSEG] = Some(segs.newseg(SegType::Bss as u32, t, 0)?);
-            }
-            ntab[SSEG] = Some(segs.newseg(
-                SegType::Stack as u32,
-                USTKTOP - USTKSIZE,
-                USTKSIZE / BY2PG,
-            )?);
-            Ok(())
-        })();
-        if let Err(e) = res {
-            palloc().with(|pa| {
-                for id in ntab.iter().flatten() {
-                    segs.putseg(pa, *id);
-                }
-            });
-            return Err(e);
         }
     }
-    // Past the point of no return: drop the old image.
-    freesegs(p);
     let s = l::splhi();
+    if let Some(pm) = p.pmap.as_mut() {
+        pm.flush();
+    }
     if p.pmap.is_none() {
-        p.pmap = Some(Box::new(Pmap::new().ok_or(Error::Enomem)?));
+        match Pmap::new() {
+            Some(pm) => p.pmap = Some(Box::new(pm)),
+            None => {
+                l::splx(s);
+                putsegs(&gone);
+                putsegs(&ntab);
+                // 9front's "disaster after commit".
+                pexit(Error::Enomem.as_str());
+            }
+        }
     }
     p.segtab = Some(ntab);
     crate::mmu::mmuswitch(p);
     l::splx(s);
+    putsegs(&gone);
+    palloc().kick();
 
-    // The stack: Tos at the top, the strings under it, then argv[] and
-    // argc, as 9front's sysexec lays them out for _main.
-    let tos = USTKTOP - TOSSIZE;
-    let mut sp = tos;
-    let mut ptrs = Vec::with_capacity(argv.len());
-    for a in argv.iter() {
-        sp -= a.len() as u64 + 1;
-        ptrs.push(sp);
-    }
-    sp &= !7;
-    sp -= 8 * (argv.len() as u64 + 2);
-    // SAFETY: [sp, USTKTOP) is in the new stack segment of the running
-    // process, whose pages fault in as demand-zero on first touch.
-    unsafe {
-        let t = tos as *mut u8;
-        core::ptr::write_bytes(t, 0, TOSSIZE as usize);
-        ((tos + 64) as *mut u32).write(p.pid);
-        for (a, &pa) in argv.iter().zip(ptrs.iter()) {
-            core::ptr::copy_nonoverlapping(a.as_ptr(), pa as *mut u8, a.len());
-            ((pa + a.len() as u64) as *mut u8).write(0);
-        }
-        let w = sp as *mut u64;
-        w.write(argv.len() as u64);
-        for (i, &pa) in ptrs.iter().enumerate() {
-            w.add(1 + i).write(pa);
-        }
-        w.add(1 + argv.len()).write(0);
-    }
-    let mut args = Vec::new();
-    for a in argv {
-        args.extend_from_slice(a);
-        args.push(0);
-    }
-    u.args = args;
+    u.args = port::sysproc::procargs(&r.argv);
     u.notify = 0;
+    u.nureg = 0;
+    u.lastnote = None;
+    u.errstr.clear();
     u.up.fgrp.closeexec();
-    p.text = intern(progname);
-    *p.notes.ilock() = port::proc::Notes::new();
+    p.text = intern(&String::from_utf8_lossy(&r.text));
+    port::sysproc::execnotes(&mut p.notes.ilock());
     *ureg = Ureg {
-        pc: elf.entry,
-        sp,
+        pc: e.entry,
+        sp: stack.sp,
+        ax: stack.tos,
         cs: UESEL as u64,
         ss: UDSEL as u64,
         flags: 0x200,
         ..Default::default()
     };
-    Ok(tos as i64)
+    Ok(stack.tos as i64)
 }
 
 /// `userinit`: the first user process, running `/bin/init`... as the
@@ -822,4 +769,214 @@ pub fn alarmkproc() {
             let _ = postnotepid(pid, "alarm", port::proc::NoteFlag::User, false);
         }
     });
+}
+
+// ---------------------------------------------------------------------
+// Semaphores and segments: the kernel's half of port::sysproc's
+// semacquire/tsemacquire/semrelease and segattach/segdetach/segfree/
+// segbrk/segflush.
+
+/// The waiters of each segment's semaphores (9front's `s->sema`), by
+/// segment: port::segment's `Segment` is not generic over the
+/// scheduler, so the lists live here, keyed by the segment's id. An
+/// entry is never removed: a process waiting holds its segment, so a
+/// list with waiters always belongs to a live segment, and a recycled
+/// id finds an empty list (at most one per segment slot of the arena).
+static SEMAS: ILock<alloc::collections::BTreeMap<port::segment::SegId, Arc<port::sysproc::Semalist<Kernel>>>> =
+    ILock::new_const(alloc::collections::BTreeMap::new());
+
+/// A semaphore's word in the running process's memory, found by
+/// [`semword`].
+struct Uword(u64);
+
+impl Uword {
+    fn atomic(&self) -> &core::sync::atomic::AtomicI32 {
+        // SAFETY: semword checked that the word is 4-byte aligned and
+        // lies whole in a writable segment of the running process, and
+        // only this process changes its segment table, so the address
+        // stays mapped for the call; a page not present faults in
+        // (mmu.rs's userfault: zero-filled, or copied on write, as
+        // CR0.WP makes kernel writes fault on read-only pages). Other
+        // processes sharing the segment reach the same word only through
+        // atomic instructions (this, or their own user code).
+        unsafe { &*(self.0 as *const core::sync::atomic::AtomicI32) }
+    }
+}
+
+impl port::sysproc::UserWord for Uword {
+    fn get(&self) -> Result<i32> {
+        Ok(self.atomic().load(core::sync::atomic::Ordering::SeqCst))
+    }
+    fn cas(&self, old: i32, new: i32) -> Result<bool> {
+        Ok(self
+            .atomic()
+            .compare_exchange(old, new, core::sync::atomic::Ordering::SeqCst, core::sync::atomic::Ordering::SeqCst)
+            .is_ok())
+    }
+}
+
+/// The kernel's timed sleep and clock, for `tsemacquire`.
+struct Ktsleep;
+
+impl port::sysproc::Tsleep<Kernel> for Ktsleep {
+    fn tsleep(&self, r: &Rendez, cond: &mut dyn FnMut() -> bool, ms: u64) -> Result<()> {
+        sched::tsleep(r, cond, ms)
+    }
+    fn ms(&self) -> u64 {
+        crate::clock::ticks() * (1000 / crate::mem::HZ)
+    }
+}
+
+/// syssemacquire's checks on `addr`: the segment holding the whole word,
+/// not read-only (port::sysproc's `semseg`), else `validaddr` (which
+/// posts "sys: bad address in syscall" for an address in no segment)
+/// and Ebadarg; the word and that segment's list of waiters. An address
+/// not 4-byte aligned is Ebadarg too (planten's deviation: 9front's
+/// evenaddr is a no-op on x86, but an atomic access must be aligned).
+fn semword(addr: u64, pc: u64) -> Result<(Uword, Arc<port::sysproc::Semalist<Kernel>>)> {
+    let tab = me().segtab.ok_or(Error::Ebadarg)?;
+    let id = {
+        let segs = SEGS.ilock();
+        port::sysproc::semseg(&segs, &tab, addr)
+    };
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => {
+            crate::trap::validaddr(addr, 4, true, pc)?;
+            return Err(e);
+        }
+    };
+    if addr & 3 != 0 {
+        return Err(Error::Ebadarg);
+    }
+    let l = SEMAS.ilock().entry(id).or_default().clone();
+    Ok((Uword(addr), l))
+}
+
+/// `syssemacquire(addr, block)`: 1 if acquired, 0 if not (and not
+/// blocking); "interrupted" if a note came while waiting.
+pub fn semacquire(addr: u64, block: bool, pc: u64) -> Result<i64> {
+    let (w, l) = semword(addr, pc)?;
+    Ok(port::sysproc::syssemacquire::<Kernel>(&l, &w, addr, block)? as i64)
+}
+
+/// `systsemacquire(addr, ms)`: 1 if acquired within `ms`, else 0.
+pub fn tsemacquire(addr: u64, ms: u32, pc: u64) -> Result<i64> {
+    let (w, l) = semword(addr, pc)?;
+    Ok(port::sysproc::systsemacquire::<Kernel>(&l, &w, addr, ms, &Ktsleep)? as i64)
+}
+
+/// `syssemrelease(addr, delta)`: the semaphore's new value.
+pub fn semrelease(addr: u64, delta: i32, pc: u64) -> Result<i64> {
+    let (w, l) = semword(addr, pc)?;
+    Ok(port::sysproc::syssemrelease::<Kernel>(&l, &w, addr, delta)? as i64)
+}
+
+/// `flushmmu`: forget the running process's user mappings.
+fn flushme() {
+    let p = me();
+    let s = l::splhi();
+    if let Some(pm) = p.pmap.as_mut() {
+        pm.flush();
+    }
+    l::splx(s);
+}
+
+/// `procflushseg`: every other process with segment `id` forgets its
+/// user mappings before it runs again (sched.rs's `newtlb`), so that
+/// none keeps a page the segment gave back. What falls short of 9front:
+/// a process running on another processor at this moment keeps its
+/// mappings until it is next switched in (9front waits for each such
+/// processor to flush).
+fn procflushseg(id: port::segment::SegId) {
+    let mypid = me().pid;
+    let procs = sched::PROCS.ilock();
+    for (&pid, &pp) in procs.iter() {
+        if pid == mypid {
+            continue;
+        }
+        // SAFETY: a process in PROCS is alive while its lock is held;
+        // newtlb is atomic, and its segment table is read only.
+        let q = unsafe { &*(pp as *const Proc) };
+        if q.segtab.is_some_and(|t| t.contains(&Some(id))) {
+            q.newtlb.store(true, core::sync::atomic::Ordering::Release);
+        }
+    }
+}
+
+/// Apply `f` to the running process's segment table under the segment
+/// lock and the page pool.
+fn withsegs<T>(
+    f: impl FnOnce(&mut port::segment::Segs, &mut port::page::Palloc, &mut Segtab) -> Result<T>,
+) -> Result<T> {
+    let p = me();
+    let mut tab = p.segtab.ok_or(Error::Ebadarg)?;
+    let mut segs = SEGS.ilock();
+    let r = palloc().with(|pa| f(&mut segs, pa, &mut tab));
+    drop(segs);
+    if r.is_ok() {
+        p.segtab = Some(tab);
+    }
+    r
+}
+
+/// `syssegattach(attr, name, va, len)`: attach a segment of 9front's
+/// table ([`port::segment::PHYSSEG`]: "shared", "memory"); its address.
+pub fn segattach(attr: u32, name: &str, va: u64, len: u32) -> Result<i64> {
+    withsegs(|segs, _, tab| segs.segattach(tab, &port::segment::PHYSSEG, attr, name, va, len as u64))
+        .map(|va| va as i64)
+}
+
+/// `syssegdetach(addr)`.
+pub fn segdetach(addr: u64) -> Result<i64> {
+    withsegs(|segs, pa, tab| port::sysproc::syssegdetach(segs, pa, tab, addr))?;
+    flushme();
+    palloc().kick();
+    Ok(0)
+}
+
+/// `syssegfree(va, len)`: the freed pages are forgotten by every
+/// process sharing the segment.
+pub fn segfree(va: u64, len: u32) -> Result<i64> {
+    let id = withsegs(|segs, pa, tab| {
+        port::sysproc::syssegfree(segs, pa, tab, va, len)?;
+        Ok(segs.seg(tab, va).map(|(_, id)| id))
+    })?;
+    if let Some(id) = id {
+        procflushseg(id);
+    }
+    flushme();
+    palloc().kick();
+    Ok(0)
+}
+
+/// `syssegbrk(addr, newtop)`.
+pub fn segbrk(addr: u64, newtop: u64) -> Result<i64> {
+    let r = withsegs(|segs, pa, tab| port::sysproc::syssegbrk(segs, pa, tab, addr, newtop))?;
+    // A segment that shrank gave pages back (only an unshared one can).
+    flushme();
+    palloc().kick();
+    Ok(r as i64)
+}
+
+/// `syssegflush(va, len)`: every page of `[va, va+len)` rounded out to
+/// pages must lie in the process's segments (Ebadarg); then the MMU is
+/// flushed. amd64's caches are coherent, so there is no cache to flush.
+pub fn segflush(va: u64, len: u32) -> Result<i64> {
+    let to = va.wrapping_add(len as u64);
+    let to = to.checked_add(BY2PG - 1).map(|t| t & !(BY2PG - 1)).ok_or(Error::Ebadarg)?;
+    let mut from = va & !(BY2PG - 1);
+    if to < from {
+        return Err(Error::Ebadarg);
+    }
+    let tab = me().segtab.ok_or(Error::Ebadarg)?;
+    {
+        let segs = SEGS.ilock();
+        while from < to {
+            let (_, id) = segs.seg(&tab, from).ok_or(Error::Ebadarg)?;
+            from = segs.get(id).top.min(to);
+        }
+    }
+    flushme();
+    Ok(0)
 }

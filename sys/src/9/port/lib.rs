@@ -27,6 +27,7 @@ pub mod devpipe;
 pub mod devproc;
 pub mod devroot;
 pub mod devsrv;
+pub mod devswap;
 pub mod error;
 pub mod fault;
 pub mod initcode;

@@ -22,8 +22,12 @@
 //!   `Ebadarg`, `Einuse`).
 //! - No images yet: a data segment keeps an image id and file range but
 //!   nothing loads from them (`data2txt` and `pio` are not ported); no
-//!   `segclock`/profiling, no semaphores, no `_globalsegattach`, no
-//!   `procflushseg` (the kernel flushes the MMU after `dupseg`).
+//!   `segclock`/profiling, no `_globalsegattach`, no `procflushseg`
+//!   (the kernel flushes the MMU after `dupseg`, and pc64's uproc.rs
+//!   flushes the processes sharing a segment that gave pages back). A
+//!   segment's semaphore waiters (`s->sema`) are the kernel's, kept by
+//!   segment id (sysproc.rs's `Semalist`). The attachable segments are
+//!   [`PHYSSEG`] (`physseg[]`), with no `addphysseg` yet.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -85,6 +89,27 @@ pub struct Physseg {
     pub pa: u64,
     pub size: u64,
 }
+
+/// `SEGMAXSIZE`: the most a segment can map.
+pub const SEGMAXSIZE: u64 = SEGMAPSIZE * PTEMAPMEM;
+
+/// segment.c's `physseg[]`: what `segattach` can attach by name when no
+/// driver has added more (`addphysseg`): "shared", zero-filled on demand
+/// and shared with children, and "memory", private as a bss.
+pub const PHYSSEG: [Physseg; 2] = [
+    Physseg {
+        name: "shared",
+        attr: SegType::Shared as u32,
+        pa: 0,
+        size: SEGMAXSIZE,
+    },
+    Physseg {
+        name: "memory",
+        attr: SegType::Bss as u32,
+        pa: 0,
+        size: SEGMAXSIZE,
+    },
+];
 
 /// A segment (9front's `Segment`).
 #[derive(Debug, Clone)]
@@ -501,6 +526,34 @@ mod tests {
             Err(Error::Einuse)
         );
         assert_eq!(s.ibrk(&mut pa, &tab, 1, LSEG), Err(Error::Ebadarg));
+    }
+
+    #[test]
+    fn physseg_is_9fronts() {
+        // segment.c's physseg[]: "shared" (SG_SHARED) and "memory"
+        // (SG_BSS), from physical address 0, each SEGMAXSIZE
+        // (SEGMAPSIZE*PTEMAPMEM) long.
+        assert_eq!(SEGMAXSIZE, 65536 * 1024 * 1024);
+        let names: Vec<(&str, SegType, u64)> = PHYSSEG
+            .iter()
+            .map(|p| (p.name, SegType::from_attr(p.attr), p.size))
+            .collect();
+        assert_eq!(
+            names,
+            [("shared", SegType::Shared, SEGMAXSIZE), ("memory", SegType::Bss, SEGMAXSIZE)]
+        );
+        // Attaching "memory" makes a bss-like segment: private to a
+        // child (dupseg copies it), unlike "shared".
+        let mut pa = Palloc::new(&[(0, 8)]);
+        let mut s = Segs::new();
+        let mut tab: Segtab = [None; NSEG];
+        let va = s.segattach(&mut tab, &PHYSSEG, 0, "memory", 0x1000_0000, 4096).unwrap();
+        let (slot, id) = s.seg(&tab, va).unwrap();
+        assert_eq!(s.get(id).typ(), SegType::Bss);
+        assert_ne!(s.dupseg(&mut pa, id, slot, false).unwrap(), id);
+        let va = s.segattach(&mut tab, &PHYSSEG, 0, "shared", 0x2000_0000, 4096).unwrap();
+        let (slot, id) = s.seg(&tab, va).unwrap();
+        assert_eq!(s.dupseg(&mut pa, id, slot, false).unwrap(), id);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //!   `$path` is read from `PATH`'s colon-separated list, as 9base's rc does;
 //! - opening `/fd/N` duplicates descriptor N, which is what 9front's
 //!   `#d` device gives (rcmain reads `/fd/0`); `<{cmd}` names its pipe
-//!   `/dev/fd/N` (a Linux pipe that other programs can open), which is
-//!   9front's `/fd/N` elsewhere;
+//!   `/dev/fd/N` hosted on Linux (a Linux pipe that other programs can
+//!   open), and `/fd/N`, 9front's name, natively (`#d` is bound on /fd);
 //! - `Isatty` asks for the name of the descriptor as 9front does, and
 //!   takes a Linux terminal (`/dev/pts/*`, `/dev/tty*`) for `/dev/cons`;
 //! - `Prompt` does not write `/dev/wdir` (there is none on Linux);
@@ -29,7 +29,11 @@ use crate::exec::Shell;
 use crate::var::Word;
 
 /// plan9.c's `Fdprefix`, hosted on Linux.
+#[cfg(not(feature = "native"))]
 pub const FDPREFIX: &str = "/dev/fd/";
+/// plan9.c's `Fdprefix`, natively: `#d` on /fd, as 9front has it.
+#[cfg(feature = "native")]
+pub const FDPREFIX: &str = "/fd/";
 
 fn s(w: &[u8]) -> String {
     String::from_utf8_lossy(w).into_owned()

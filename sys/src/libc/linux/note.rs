@@ -49,6 +49,7 @@ pub fn notify(on: bool) {
             lx::sigaction(s, &sa, core::ptr::null_mut());
         }
     }
+    super::spawn::caught_changed();
 }
 
 /// Takes one pending note, if any.

@@ -15,9 +15,17 @@
 //! The signal mask is blocked across the clone, so no handler of the
 //! parent's runs in the child while it shares the parent's memory; the
 //! child gives the signals the parent catches their default action (as
-//! exec would) before it restores the mask.
+//! exec would) before it restores the mask. Which signals the parent
+//! catches is asked of the kernel once (64 `sigaction` queries) and kept
+//! in [`CAUGHT`] until libc changes a handler ([`caught_changed`], called
+//! by `note::notify`), so that the child makes only the calls that
+//! change something: the queries cost more than the rest of the child's
+//! work before exec. A handler installed behind libc's back after the
+//! first spawn would be missed; planten's programs install handlers only
+//! through libc (`notify`), and the Rust runtime's own before `main`.
 
 use core::ffi::c_void;
+use core::sync::atomic::{AtomicU64, Ordering};
 use std::ffi::CString;
 use std::vec::Vec;
 
@@ -33,6 +41,8 @@ struct Args {
     files: *const *const lx::c_char,
     nfiles: usize,
     argv: *const *const lx::c_char,
+    /// Bit s-1 set: signal s has a handler, which the child resets.
+    caught: u64,
     mask: lx::sigset_t,
     /// Set when no file could be exec'd.
     failed: bool,
@@ -57,20 +67,14 @@ extern "C" fn child(p: *mut c_void) -> lx::c_int {
     // exec or _exit.
     unsafe {
         let a = &mut *(p as *mut Args);
-        for sig in 1..=NSIG {
-            if sig == lx::SIGKILL || sig == lx::SIGSTOP {
-                continue;
-            }
-            let mut old: lx::sigaction = core::mem::zeroed();
-            if lx::sigaction(sig, core::ptr::null(), &mut old) != 0 {
-                continue;
-            }
-            if old.sa_sigaction != lx::SIG_DFL && old.sa_sigaction != lx::SIG_IGN {
-                let mut dfl: lx::sigaction = core::mem::zeroed();
-                dfl.sa_sigaction = lx::SIG_DFL;
-                lx::sigemptyset(&mut dfl.sa_mask);
-                lx::sigaction(sig, &dfl, core::ptr::null_mut());
-            }
+        let mut caught = a.caught;
+        while caught != 0 {
+            let sig = caught.trailing_zeros() as lx::c_int + 1;
+            caught &= caught - 1;
+            let mut dfl: lx::sigaction = core::mem::zeroed();
+            dfl.sa_sigaction = lx::SIG_DFL;
+            lx::sigemptyset(&mut dfl.sa_mask);
+            lx::sigaction(sig, &dfl, core::ptr::null_mut());
         }
         lx::sigprocmask(lx::SIG_SETMASK, &a.mask, core::ptr::null_mut());
         for i in 0..a.nops {
@@ -92,6 +96,45 @@ extern "C" fn child(p: *mut c_void) -> lx::c_int {
         a.failed = true;
         lx::_exit(127)
     }
+}
+
+/// The signals this process catches (bit s-1 for signal s), or
+/// [`UNKNOWN`] when they must be asked of the kernel again.
+static CAUGHT: AtomicU64 = AtomicU64::new(UNKNOWN);
+/// No set of caught signals: SIGKILL's bit, which no handler can have.
+const UNKNOWN: u64 = 1 << (lx::SIGKILL - 1);
+
+/// Forgets [`CAUGHT`]: a handler was installed or removed.
+pub fn caught_changed() {
+    CAUGHT.store(UNKNOWN, Ordering::SeqCst);
+}
+
+/// The signals with a handler (neither SIG_DFL nor SIG_IGN).
+fn caught() -> u64 {
+    let c = CAUGHT.load(Ordering::SeqCst);
+    if c != UNKNOWN {
+        return c;
+    }
+    let mut c = 0u64;
+    for sig in 1..=NSIG {
+        if sig == lx::SIGKILL || sig == lx::SIGSTOP {
+            continue;
+        }
+        // SAFETY: sigaction is plain data, valid when zeroed; a query
+        // with a null new action changes nothing.
+        let old = unsafe {
+            let mut old: lx::sigaction = core::mem::zeroed();
+            if lx::sigaction(sig, core::ptr::null(), &mut old) != 0 {
+                continue;
+            }
+            old
+        };
+        if old.sa_sigaction != lx::SIG_DFL && old.sa_sigaction != lx::SIG_IGN {
+            c |= 1 << (sig - 1);
+        }
+    }
+    CAUGHT.store(c, Ordering::SeqCst);
+    c
 }
 
 pub fn spawn(ops: &[FdOp], files: &[&str], argv: &[&str]) -> Result<Pid> {
@@ -117,6 +160,7 @@ pub fn spawn(ops: &[FdOp], files: &[&str], argv: &[&str]) -> Result<Pid> {
         files: fptrs.as_ptr(),
         nfiles: fptrs.len(),
         argv: aptrs.as_ptr(),
+        caught: caught(),
         mask: unsafe { core::mem::zeroed() },
         failed: false,
         err: 0,
@@ -217,6 +261,27 @@ mod tests {
         assert_eq!(syscall::read(r, &mut b).unwrap(), 1);
         syscall::close(r).unwrap();
         syscall::close(w).unwrap();
+    }
+
+    #[test]
+    fn the_caught_signals_follow_notify() {
+        // What the child resets is what the kernel says has a handler,
+        // asked again after libc's notify changes the handlers.
+        let bit = |s: lx::c_int| 1u64 << (s - 1);
+        crate::linux::note::notify(true);
+        let on = caught();
+        for s in [lx::SIGHUP, lx::SIGINT, lx::SIGQUIT, lx::SIGALRM, lx::SIGTERM] {
+            assert_ne!(on & bit(s), 0, "signal {s} not seen caught");
+        }
+        assert_eq!(on & bit(lx::SIGKILL), 0);
+        crate::linux::note::notify(false);
+        let off = caught();
+        for s in [lx::SIGHUP, lx::SIGINT, lx::SIGQUIT, lx::SIGALRM, lx::SIGTERM] {
+            assert_eq!(off & bit(s), 0, "signal {s} still seen caught");
+        }
+        // a spawned child still runs with the handlers reset
+        let pid = spawn(&[], &["/bin/sh"], &["sh", "-c", "exit 4"]).unwrap();
+        assert_eq!(wait(pid), 4);
     }
 
     #[test]

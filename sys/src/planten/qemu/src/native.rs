@@ -25,7 +25,7 @@ pub const TARGET: &str = crate::kernel::TARGET;
 /// command crate gets a `native` feature (forwarding `libc/native` and
 /// its libraries' `native`, with `default-features = false` on them, as
 /// sys/src/cmd/Cargo.toml does) and a line here.
-pub const PACKAGES: &[&str] = &["cmd", "rc", "aux", "grep", "boot", "sysbench"];
+pub const PACKAGES: &[&str] = &["cmd", "rc", "aux", "grep", "boot", "sysbench", "sysfuzz", "utest"];
 
 /// The linker script, relative to the workspace root.
 pub const LDSCRIPT: &str = "sys/src/libc/amd64/user.ld";
