@@ -22,6 +22,7 @@ pub mod guest;
 pub mod install;
 pub mod kernel;
 pub mod native;
+pub mod rc;
 pub mod status;
 
 pub use guest::{Failure, Guest, Options};

@@ -8,23 +8,9 @@ use std::time::Duration;
 
 use qemu::{Guest, Options};
 
-/// Run `script` in rc on a booted planten with `smp` processors; the
-/// console output between the boot banner and init's exit, with `\r`
-/// removed, and whether init exited with an empty status.
+/// Run `script` in rc on a booted planten (see `qemu::rc::run`).
 fn rc(script: &str, smp: u32) -> (String, bool) {
-    let mut g = Guest::boot(&Options {
-        append: format!("rcmd={}", qemu::cmdline::encode(script)),
-        smp,
-        timeout: Duration::from_secs(120),
-        ..Options::default()
-    })
-    .unwrap();
-    let ok = matches!(g.wait().unwrap(), qemu::status::Exit::Guest(0));
-    let t = g.transcript().replace('\r', "");
-    let start = t.find(" cpus\n").map(|i| i + 6).or_else(|| t.find(" cpu\n").map(|i| i + 5));
-    let start = start.unwrap_or_else(|| panic!("no processor count in:\n{t}"));
-    let end = t.rfind("init: exits").unwrap_or(t.len());
-    (t[start..end].to_string(), ok)
+    qemu::rc::run(script, smp)
 }
 
 /// As [`rc`], on one processor, requiring success.
@@ -86,7 +72,13 @@ fn rfork_isolates_name_space_and_environment() {
     // in the child is not seen by the parent; RFENVG (e) copies the
     // environment, RFCENVG (E) starts an empty one; without them both
     // are shared. RFNOMNT (m) forbids mounting and attaching devices
-    // (bind of #c then fails with "mount/attach disallowed").
+    // but #| #d #e #c #p (bind of #s then fails with "mount/attach
+    // disallowed"). RFCNAMEG (N) starts a clean name space: nothing is
+    // bound on /bin (#e is bound again for rc's environment), so exec of
+    // /bin/ls fails. RFCFDG (F) starts with no descriptors: echo's output
+    // goes nowhere. RFNOTEG (s) makes a new note group (/proc/n/noteid of
+    // a foreground child, a new rc whose $pid is its own); rc's @ alone
+    // keeps the parent's.
     let out = rc1(concat!(
         "mkdir /tmp/r /tmp/s; touch /tmp/s/f\n",
         "@{rfork n; bind /tmp/s /tmp/r; echo child: `{ls -p /tmp/r}}\n",
@@ -96,13 +88,23 @@ fn rfork_isolates_name_space_and_environment() {
         "test -e /env/private || echo private: not seen\n",
         "@{rfork E; test -e /env/shared || echo clean: no shared}\n",
         "@{rfork m; bind '#s' /n >[2=1]}\n",
+        "@{rfork N; bind '#e' /env; exec /bin/ls /} >[2]/dev/null || echo clean ns: no /bin/ls\n",
+        "@{rfork F; echo not seen}; echo clean fds: yes\n",
+        "pn=`{cat /proc/$pid/noteid}\n",
+        "@{rfork s; cn=`{rc -c 'cat /proc/$pid/noteid'}; ~ $cn $pn || echo own note group}\n",
+        "@{cn=`{rc -c 'cat /proc/$pid/noteid'}; ~ $cn $pn && echo shared note group}\n",
         "status=''\n",
     ));
+    // In the clean name space rc cannot write /env/status until #e is
+    // bound again, and says so (9front's rc: addenv's "can't open").
+    let out: String = out.lines().filter(|l| !l.contains("can't open")).map(|l| format!("{l}\n")).collect();
     assert_eq!(
         out,
         concat!(
             "child: f\nparent:\nshared: yes\nprivate: not seen\nclean: no shared\n",
-            "bind: #s: mount/attach disallowed\n"
+            "bind: #s: mount/attach disallowed\n",
+            "clean ns: no /bin/ls\nclean fds: yes\n",
+            "own note group\nshared note group\n"
         )
     );
 }

@@ -5,27 +5,9 @@
 //! notify(2), alarm(2), dup(2)) or sources (port/sysproc.c,
 //! port/segment.c, port/chan.c, port/sysfile.c, port/proc.c).
 
-use std::time::Duration;
-
-use qemu::{Guest, Options};
-
-/// Run `script` in rc on a booted planten with `smp` processors; the
-/// console output between the boot banner and init's exit, with `\r`
-/// removed, and whether init exited with an empty status.
+/// Run `script` in rc on a booted planten (see `qemu::rc::run`).
 fn rc(script: &str, smp: u32) -> (String, bool) {
-    let mut g = Guest::boot(&Options {
-        append: format!("rcmd={}", qemu::cmdline::encode(script)),
-        smp,
-        timeout: Duration::from_secs(120),
-        ..Options::default()
-    })
-    .unwrap();
-    let ok = matches!(g.wait().unwrap(), qemu::status::Exit::Guest(0));
-    let t = g.transcript().replace('\r', "");
-    let start = t.find(" cpus\n").map(|i| i + 6).or_else(|| t.find(" cpu\n").map(|i| i + 5));
-    let start = start.unwrap_or_else(|| panic!("no processor count in:\n{t}"));
-    let end = t.rfind("init: exits").unwrap_or(t.len());
-    (t[start..end].to_string(), ok)
+    qemu::rc::run(script, smp)
 }
 
 /// `utest cmd` on `smp` processors, requiring success.
