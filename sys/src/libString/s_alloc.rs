@@ -18,13 +18,19 @@ pub const STRLEN: usize = 128;
 impl String {
     /// `s_new`: an empty string with `STRLEN` bytes allocated.
     pub fn new() -> String {
-        String { buf: vec![0; STRLEN], ptr: 0 }
+        String {
+            buf: vec![0; STRLEN],
+            ptr: 0,
+        }
     }
 
     /// `s_newalloc`: an empty string with `len` bytes allocated, but no
     /// fewer than `STRLEN`.
     pub fn newalloc(len: usize) -> String {
-        String { buf: vec![0; len.max(STRLEN)], ptr: 0 }
+        String {
+            buf: vec![0; len.max(STRLEN)],
+            ptr: 0,
+        }
     }
 }
 

@@ -101,7 +101,10 @@ mod tests {
     #[test]
     fn quotes_make_one_field_without_escapes() {
         // both quotes, bounding quotes not copied, no escape mechanism
-        assert_eq!(fields(b"'a b' \"c 'd\" e\\ f"), [&b"a b"[..], b"c 'd", b"e\\", b"f"]);
+        assert_eq!(
+            fields(b"'a b' \"c 'd\" e\\ f"),
+            [&b"a b"[..], b"c 'd", b"e\\", b"f"]
+        );
         // an unclosed quote runs to the end
         assert_eq!(fields(b"x 'open to end"), [&b"x"[..], b"open to end"]);
         // an empty quoted field is a field

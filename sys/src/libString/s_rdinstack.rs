@@ -47,7 +47,9 @@ impl Sinstack {
     /// opened.
     pub fn alloc(file: &str) -> Option<Sinstack> {
         let fp = Biobuf::open(file, OREAD).ok()?;
-        Some(Sinstack { fp: alloc::vec![fp] })
+        Some(Sinstack {
+            fp: alloc::vec![fp],
+        })
     }
 
     /// How many files are open.
@@ -111,7 +113,9 @@ impl String {
     pub fn rdinstack(&mut self, sp: &mut Sinstack) -> Result<Option<&[u8]>, TooDeep> {
         self.terminate();
         loop {
-            let Some(fp) = sp.fp.last_mut() else { return Ok(None) };
+            let Some(fp) = sp.fp.last_mut() else {
+                return Ok(None);
+            };
             let Some(p) = rdline(fp, self) else {
                 if sp.fp.len() == 1 {
                     return Ok(None);
@@ -125,7 +129,10 @@ impl String {
             let line = &self.buf[p..self.ptr];
             if line.starts_with(b"#include") && matches!(line.get(8), Some(b' ' | b'\t')) {
                 let name = &line[8..];
-                let skip = name.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+                let skip = name
+                    .iter()
+                    .take_while(|&&c| c == b' ' || c == b'\t')
+                    .count();
                 let name = alloc::string::String::from_utf8_lossy(&name[skip..]).into_owned();
                 self.ptr = p;
                 if sp.fp.len() >= MAXDEPTH {
@@ -164,13 +171,18 @@ mod tests {
     fn lines_without_white_comments_or_carriage_returns() {
         let f = tmpfile(b"\n  first\r\n\n# comment\n\tsecond line\n#\nthird \\\ncontinued\nx\\y");
         let mut sp = Sinstack::alloc(&f).unwrap();
-        assert_eq!(all(&mut sp), [&b"first"[..], b"second line", b"third continued", b"x\\y"]);
+        assert_eq!(
+            all(&mut sp),
+            [&b"first"[..], b"second line", b"third continued", b"x\\y"]
+        );
     }
 
     #[test]
     fn includes_are_read_in_place() {
         let inner = tmpfile(b"in1\n#include /nonexistent/file\nin2\n");
-        let outer = tmpfile(format!("out1\n#include  {inner}\nout2\n#included not an include\n").as_bytes());
+        let outer = tmpfile(
+            format!("out1\n#include  {inner}\nout2\n#included not an include\n").as_bytes(),
+        );
         let mut sp = Sinstack::alloc(&outer).unwrap();
         assert_eq!(all(&mut sp), [&b"out1"[..], b"in1", b"in2", b"out2"]);
     }
@@ -188,7 +200,8 @@ mod tests {
 
     #[test]
     fn a_file_including_itself_is_too_deep() {
-        let dir = std::env::temp_dir().join(format!("planten-libstring-self-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("planten-libstring-self-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("loop");
         std::fs::write(&f, format!("x\n#include {}\n", f.display())).unwrap();

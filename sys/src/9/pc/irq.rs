@@ -141,6 +141,19 @@ pub fn intrenable(irq: i32, f: Handler, a: usize, name: &'static str) -> Option<
     Some(vno)
 }
 
+/// The handlers of every vector, in vector order, as (vector, irq,
+/// name): what `#P/irqalloc` lists (pc/devarch.rs).
+pub fn irqlist() -> alloc::vec::Vec<(u32, i32, &'static str)> {
+    let t = VCTL.ilock();
+    let mut out = alloc::vec::Vec::new();
+    for (vno, e) in t.iter().enumerate() {
+        for v in e.v[..e.n].iter().flatten() {
+            out.push((vno as u32, v.irq, v.name));
+        }
+    }
+    out
+}
+
 /// `BUSUNKNOWN` of io.h, printed in intrenable's complaint.
 pub const BUSUNKNOWN: u32 = u32::MAX;
 

@@ -74,6 +74,8 @@ mod apic;
 mod archacpi;
 #[path = "../pc/bootargs.rs"]
 mod bootargs;
+#[path = "../pc/devarch.rs"]
+mod devarch;
 #[path = "../pc/devrtc.rs"]
 mod devrtc;
 #[path = "../pc/i8253.rs"]

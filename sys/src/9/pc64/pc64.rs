@@ -4,7 +4,8 @@
 //!
 //! What differs: the table is built by hand at boot ([`devtab`]) from the
 //! port crate's devices, with the kernel's implementations of their
-//! traits; the root device's files come from the build (`rootfiles.rs`,
+//! traits (`#P`, `#r` and `#t` over pc/devarch.rs, pc/devrtc.rs and
+//! pc/uarti8250.rs); the root device's files come from the build (`rootfiles.rs`,
 //! made by build.rs from `amd64/bin`, `rc`, `lib` and `/boot`).
 
 use alloc::string::String;
@@ -165,6 +166,17 @@ pub fn devtab() -> Arc<Devtab<Kernel>> {
         Arc::new(port::devproc::DevProc::new(Arc::new(crate::proctab::Table))),
         Arc::new(port::devmnt::DevMnt::new()),
         Arc::new(port::devswap::DevSwap::new(Arc::new(Swap))),
+        Arc::new(crate::devarch::DevArch::new(Arc::new(crate::devarch::KArch::new()), crate::devarch::ioinit())),
+        Arc::new(crate::devrtc::DevRtc::new(Arc::new(crate::devrtc::KCmos))),
+        Arc::new(port::devuart::DevUart::new(alloc::vec![port::devuart::Uart::new(
+            Arc::new(crate::uarti8250::I8250::console()),
+            Some(port::devuart::Line {
+                baud: crate::uarti8250::CONSBAUD as i32,
+                bits: 8,
+                parity: b'n',
+                stop: 1,
+            }),
+        )])),
     ];
     let dt = match Devtab::new(crate::uproc::EVE, devs) {
         Ok(d) => Arc::new(d),

@@ -558,6 +558,9 @@ fn faultamd64(ureg: &mut Ureg, _a: usize) {
         return;
     }
     if userureg(ureg) {
+        if SYSTRACE.load(core::sync::atomic::Ordering::Relaxed) {
+            dumpregs(ureg);
+        }
         // faultnote.
         postnote(&port::proc::faultnote(read, addr));
         return;

@@ -571,6 +571,49 @@ fn fillpage(segs: &mut port::segment::Segs, id: port::segment::SegId, va: u64, d
     }
 }
 
+/// Stack bytes below the top mapped at exec, zeroed, before the program
+/// runs.
+const PREFAULT: u64 = 64 * 1024;
+
+
+/// Give the new stack zeroed pages for its top [`PREFAULT`] bytes below
+/// those `exec` filled (from `sp` up), so that a program's first frames
+/// take no page faults. 9front faults them in on demand; this works
+/// around QEMU 7.2's TCG, which can push stale flags when a store that
+/// faults follows an instruction whose flags are still lazily computed
+/// (seen as a `neg`/`setno`/`jo` sequence in rc taking the wrong branch
+/// after its first touch of a stack page). Memory short: stop early.
+/// Returns the stack's pages (user address, physical address), those
+/// exec filled included, for the caller to map once the new address
+/// space is in place: it is the page-table entry that spares the fault.
+fn prefaultstack(sid: port::segment::SegId, sp: u64) -> Vec<(u64, u64)> {
+    let mut a = (sp & !(BY2PG - 1)).saturating_sub(BY2PG);
+    let low = USTKTOP - PREFAULT;
+    while a >= low {
+        if palloc().freecount() < 64 {
+            break;
+        }
+        let pg = palloc().newpage(&mut KMem, true, a, false);
+        let mut segs = SEGS.ilock();
+        let s = segs.get_mut(sid);
+        let idx = (a - s.base) / BY2PG;
+        if let Some(old) = s.map.insert(idx, pg) {
+            palloc().with(|pa| pa.putpage(old));
+        }
+        drop(segs);
+        a -= BY2PG;
+    }
+    let segs = SEGS.ilock();
+    let s = segs.get(sid);
+    let base = s.base;
+    palloc().with(|pa| {
+        s.map
+            .iter()
+            .map(|(&idx, &pg)| (base + idx * BY2PG, pa.page(pg).pa))
+            .collect()
+    })
+}
+
 /// Put the segments of `tab` (a new image that failed to load).
 fn putsegs(tab: &Segtab) {
     let mut segs = SEGS.ilock();
@@ -631,6 +674,7 @@ pub fn exec(ureg: &mut Ureg, name: &str, argv: Vec<Vec<u8>>) -> Result<i64> {
         putsegs(&ntab);
         return Err(err);
     }
+    let stackpages = prefaultstack(ntab[SSEG].unwrap(), stack.sp);
     drop(r.chan);
     // Committed: the old text, data, bss and stack go, and attached
     // segments marked SG_CEXEC; the others stay (9front's sysexec).
@@ -665,6 +709,11 @@ pub fn exec(ureg: &mut Ureg, name: &str, argv: Vec<Vec<u8>>) -> Result<i64> {
     }
     p.segtab = Some(ntab);
     crate::mmu::mmuswitch(p);
+    if let Some(pm) = p.pmap.as_mut() {
+        for &(va, pa) in &stackpages {
+            pm.putmmu(va, pa, crate::mem::PTEWRITE);
+        }
+    }
     l::splx(s);
     putsegs(&gone);
     palloc().kick();

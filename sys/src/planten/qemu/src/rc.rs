@@ -28,6 +28,13 @@ pub fn run(script: &str, smp: u32) -> (String, bool) {
     (output(&t).to_string(), ok)
 }
 
+/// As [`run`] on one processor, requiring init's empty exit status.
+pub fn run_ok(script: &str) -> String {
+    let (out, ok) = run(script, 1);
+    assert!(ok, "script failed:\n{out}");
+    out
+}
+
 /// The part of a transcript that a script wrote: after the line with the
 /// processor count (`N cpus`), up to `init: exits`.
 pub fn output(t: &str) -> &str {
