@@ -565,6 +565,9 @@ fn faultamd64(ureg: &mut Ureg, _a: usize) {
         postnote(&port::proc::faultnote(read, addr));
         return;
     }
+    if addr < crate::mem::USTKTOP && crate::uproc::badkernelaccess(addr) {
+        return;
+    }
     dumpregs(ureg);
     if addr >= crate::mem::USTKTOP {
         panic!(

@@ -69,6 +69,9 @@ pub struct User {
     pub nureg: u64,
     /// `up->lastnote`: the note being handled.
     pub lastnote: Option<port::proc::Note>,
+    /// Scratch pages given to kernel accesses of memory that went away
+    /// during a system call ([`badkernelaccess`]); freed at exit.
+    pub scratch: Vec<port::page::PageId>,
 }
 
 /// A process's children (`up->waitq`, `up->nchild`, `up->nwait`).
@@ -94,6 +97,7 @@ impl User {
             waited: true,
             nureg: 0,
             lastnote: None,
+            scratch: Vec::new(),
         }
     }
 }
@@ -151,9 +155,11 @@ pub fn pexit(exitstr: &str) -> ! {
     let u = p.user.take();
     let mut waited = false;
     let mut parentpid = 0;
-    if let Some(u) = u {
+    let mut scratch = Vec::new();
+    if let Some(mut u) = u {
         waited = u.waited;
         parentpid = u.up.parentpid;
+        scratch = core::mem::take(&mut u.scratch);
         // Dropping the name space and file groups closes their channels.
         drop(u);
     }
@@ -177,6 +183,14 @@ pub fn pexit(exitstr: &str) -> ! {
     }
     ALARMS.ilock().remove(&pid);
     freesegs(p);
+    // The scratch pages are unmapped now (freesegs flushed the tables).
+    if !scratch.is_empty() {
+        palloc().with(|pa| {
+            for pg in scratch {
+                pa.putpage(pg);
+            }
+        });
+    }
     if pid == INITPID.load(core::sync::atomic::Ordering::Relaxed) {
         // 9front panics when init exits; planten powers off, with
         // status 0 for an empty exit string (`cargo boot -c` returns
@@ -362,6 +376,35 @@ pub fn pprint(args: core::fmt::Arguments<'_>) {
             c.io().offset += n as i64;
         }
     }
+}
+
+/// A kernel access to user address `addr` that no segment resolves. A
+/// system call's buffers are checked by validaddr first and a process's
+/// segment table changes only by its own calls, so this should not
+/// happen; should it (9front unwinds the call with an error), the access
+/// is given a zeroed scratch page (in no segment) so that the kernel
+/// code finishes, the note validaddr posts ("sys: bad address in
+/// syscall") is queued, and the process is killed on its way out (as by
+/// /proc/n/ctl's kill) rather than the kernel panicking. Whether the
+/// fault was handled so.
+pub fn badkernelaccess(addr: u64) -> bool {
+    let p = me();
+    let Some(u) = p.user.as_deref_mut() else { return false };
+    if p.pmap.is_none() {
+        return false;
+    }
+    let s = l::spllo();
+    let pg = palloc().newpage(&mut KMem, true, addr & !(BY2PG - 1), false);
+    l::splx(s);
+    let pa = palloc().with(|pa| pa.page(pg).pa);
+    u.scratch.push(pg);
+    let ok = p
+        .pmap
+        .as_mut()
+        .is_some_and(|pm| pm.putmmu(addr & !(BY2PG - 1), pa, crate::mem::PTEWRITE));
+    p.killed = true;
+    let _ = p.notes.ilock().postnote(port::proc::BADADDRNOTE, port::proc::NoteFlag::Debug);
+    ok
 }
 
 /// Exit the running process with `msg`: [`pexit`] for a user process,
