@@ -388,6 +388,9 @@ pub fn pprint(args: core::fmt::Arguments<'_>) {
 /// /proc/n/ctl's kill) rather than the kernel panicking. Whether the
 /// fault was handled so.
 pub fn badkernelaccess(addr: u64) -> bool {
+    if sched::up().is_null() {
+        return false;
+    }
     let p = me();
     let Some(u) = p.user.as_deref_mut() else { return false };
     if p.pmap.is_none() {
