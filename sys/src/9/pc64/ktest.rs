@@ -390,10 +390,7 @@ fn kprocs() -> ! {
         sched::kproc("ping", move || {
             let p = &s.pairs[i];
             for _ in 0..ROUNDS {
-                // A stale wakeup of the last round may come: look again.
-                while p.turn.load(Ordering::SeqCst) != 0 {
-                    let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
-                }
+                turnwait(&p.ra, &p.turn, 0);
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(1, Ordering::SeqCst);
                 sched::wakeup(&p.rb);
@@ -403,10 +400,7 @@ fn kprocs() -> ! {
         sched::kproc("pong", move || {
             let p = &s.pairs[i];
             for _ in 0..ROUNDS {
-                // A stale wakeup of the last round may come: look again.
-                while p.turn.load(Ordering::SeqCst) != 1 {
-                    let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
-                }
+                turnwait(&p.rb, &p.turn, 1);
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(0, Ordering::SeqCst);
                 sched::wakeup(&p.ra);
@@ -509,6 +503,17 @@ fn kprocs() -> ! {
 
 /// Wait (as a kernel process) until `n` of `total` are done or `secs`
 /// seconds pass.
+/// Sleep on `r` until `turn` is `want`. As sleep(9) says, a wakeup need
+/// not mean the condition holds: the waker of the last round may call
+/// wakeup after the sleeper has already seen its turn (without sleeping),
+/// answered, and gone to sleep for the next one. So the sleeper looks
+/// again, as 9front's callers of sleep do when wakeups can be stale.
+fn turnwait(r: &Rendez, turn: &AtomicU32, want: u32) {
+    while turn.load(Ordering::SeqCst) != want {
+        let _ = sched::sleep(r, &mut || turn.load(Ordering::SeqCst) == want);
+    }
+}
+
 fn waitdone(done: &Rendez, ndone: &AtomicU32, total: u32, secs: u64) -> u32 {
     let t0 = clock::ticks();
     while ndone.load(Ordering::SeqCst) < total && clock::ticks() - t0 < secs * HZ {
@@ -679,9 +684,7 @@ fn pingpong() -> ! {
         sched::kproc("ping", move || {
             let p = &s.pairs[i];
             for _ in 0..PPROUNDS {
-                while p.turn.load(Ordering::SeqCst) != 0 {
-                    let _ = sched::sleep(&p.ra, &mut || p.turn.load(Ordering::SeqCst) == 0);
-                }
+                turnwait(&p.ra, &p.turn, 0);
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(1, Ordering::SeqCst);
                 sched::wakeup(&p.rb);
@@ -691,9 +694,7 @@ fn pingpong() -> ! {
         sched::kproc("pong", move || {
             let p = &s.pairs[i];
             for _ in 0..PPROUNDS {
-                while p.turn.load(Ordering::SeqCst) != 1 {
-                    let _ = sched::sleep(&p.rb, &mut || p.turn.load(Ordering::SeqCst) == 1);
-                }
+                turnwait(&p.rb, &p.turn, 1);
                 p.hits.fetch_add(1, Ordering::SeqCst);
                 p.turn.store(0, Ordering::SeqCst);
                 sched::wakeup(&p.ra);
@@ -1594,16 +1595,6 @@ fn bench() -> ! {
         s.t1.store(clock::fastticks(), Ordering::SeqCst);
         s.ndone.fetch_add(1, Ordering::SeqCst);
         sched::wakeup(&s.done);
-    }
-    // As sleep(9) says, a wakeup need not mean the condition holds: here
-    // the waker of the last round may call wakeup after the sleeper has
-    // already seen its turn (without sleeping), answered, and gone to
-    // sleep for the next one. So the sleeper looks again, as 9front's
-    // callers of sleep do when wakeups can be stale.
-    fn turnwait(r: &Rendez, turn: &AtomicU32, want: u32) {
-        while turn.load(Ordering::SeqCst) != want {
-            let _ = sched::sleep(r, &mut || turn.load(Ordering::SeqCst) == want);
-        }
     }
     fn reset(s: &S) {
         s.t0.store(0, Ordering::SeqCst);
