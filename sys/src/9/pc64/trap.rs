@@ -565,9 +565,6 @@ fn faultamd64(ureg: &mut Ureg, _a: usize) {
         postnote(&port::proc::faultnote(read, addr));
         return;
     }
-    if addr < crate::mem::USTKTOP && crate::uproc::badkernelaccess(addr) {
-        return;
-    }
     dumpregs(ureg);
     if addr >= crate::mem::USTKTOP {
         panic!(
