@@ -69,9 +69,6 @@ pub struct User {
     pub nureg: u64,
     /// `up->lastnote`: the note being handled.
     pub lastnote: Option<port::proc::Note>,
-    /// Scratch pages given to kernel accesses of memory that went away
-    /// during a system call ([`badkernelaccess`]); freed at exit.
-    pub scratch: Vec<port::page::PageId>,
 }
 
 /// A process's children (`up->waitq`, `up->nchild`, `up->nwait`).
@@ -97,7 +94,6 @@ impl User {
             waited: true,
             nureg: 0,
             lastnote: None,
-            scratch: Vec::new(),
         }
     }
 }
@@ -155,11 +151,9 @@ pub fn pexit(exitstr: &str) -> ! {
     let u = p.user.take();
     let mut waited = false;
     let mut parentpid = 0;
-    let mut scratch = Vec::new();
-    if let Some(mut u) = u {
+    if let Some(u) = u {
         waited = u.waited;
         parentpid = u.up.parentpid;
-        scratch = core::mem::take(&mut u.scratch);
         // Dropping the name space and file groups closes their channels.
         drop(u);
     }
@@ -183,14 +177,6 @@ pub fn pexit(exitstr: &str) -> ! {
     }
     ALARMS.ilock().remove(&pid);
     freesegs(p);
-    // The scratch pages are unmapped now (freesegs flushed the tables).
-    if !scratch.is_empty() {
-        palloc().with(|pa| {
-            for pg in scratch {
-                pa.putpage(pg);
-            }
-        });
-    }
     if pid == INITPID.load(core::sync::atomic::Ordering::Relaxed) {
         // 9front panics when init exits; planten powers off, with
         // status 0 for an empty exit string (`cargo boot -c` returns
@@ -378,38 +364,6 @@ pub fn pprint(args: core::fmt::Arguments<'_>) {
     }
 }
 
-/// A kernel access to user address `addr` that no segment resolves. A
-/// system call's buffers are checked by validaddr first and a process's
-/// segment table changes only by its own calls, so this should not
-/// happen; should it (9front unwinds the call with an error), the access
-/// is given a zeroed scratch page (in no segment) so that the kernel
-/// code finishes, the note validaddr posts ("sys: bad address in
-/// syscall") is queued, and the process is killed on its way out (as by
-/// /proc/n/ctl's kill) rather than the kernel panicking. Whether the
-/// fault was handled so.
-pub fn badkernelaccess(addr: u64) -> bool {
-    if sched::up().is_null() {
-        return false;
-    }
-    let p = me();
-    let Some(u) = p.user.as_deref_mut() else { return false };
-    if p.pmap.is_none() {
-        return false;
-    }
-    let s = l::spllo();
-    let pg = palloc().newpage(&mut KMem, true, addr & !(BY2PG - 1), false);
-    l::splx(s);
-    let pa = palloc().with(|pa| pa.page(pg).pa);
-    u.scratch.push(pg);
-    let ok = p
-        .pmap
-        .as_mut()
-        .is_some_and(|pm| pm.putmmu(addr & !(BY2PG - 1), pa, crate::mem::PTEWRITE));
-    p.killed = true;
-    let _ = p.notes.ilock().postnote(port::proc::BADADDRNOTE, port::proc::NoteFlag::Debug);
-    ok
-}
-
 /// Exit the running process with `msg`: [`pexit`] for a user process,
 /// the kernel's `pexitmsg` for a kernel process in ring 3 (ktest.rs).
 pub fn exitproc(msg: &str) -> ! {
@@ -594,22 +548,29 @@ fn loadseg(
                 return Err(Error::Ebadexec);
             }
         }
-        let mut segs = SEGS.ilock();
-        fillpage(&mut segs, id, a, &page);
-        drop(segs);
+        fillpage(id, a, &page);
         a += BY2PG;
     }
     Ok(())
 }
 
-/// Copy `data` into the page at `va` of segment `id` (a fresh page).
-fn fillpage(segs: &mut port::segment::Segs, id: port::segment::SegId, va: u64, data: &[u8]) {
+/// Copy `data` into a fresh page and make it the page at `va` of
+/// segment `id`.
+fn fillpage(id: port::segment::SegId, va: u64, data: &[u8]) {
+    // newpage may wait for memory: no lock is held here.
     let pg = palloc().newpage(&mut KMem, true, va, false);
     let pa = palloc().with(|pa| pa.page(pg).pa);
     let kva = crate::mmu::kaddr(pa).expect("pool page in the KZERO map");
     // SAFETY: a fresh pool page in the KZERO map, ours alone; data is
     // at most a page.
     unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), kva as *mut u8, data.len().min(BY2PG as usize)) };
+    segpage(id, va, pg);
+}
+
+/// `segpage`: make `pg` the page at `va` of segment `id`, giving back
+/// the one it replaces.
+fn segpage(id: port::segment::SegId, va: u64, pg: port::page::PageId) {
+    let mut segs = SEGS.ilock();
     let s = segs.get_mut(id);
     let idx = (va - s.base) / BY2PG;
     if let Some(old) = s.map.insert(idx, pg) {
@@ -640,13 +601,7 @@ fn prefaultstack(sid: port::segment::SegId, sp: u64) -> Vec<(u64, u64)> {
             break;
         }
         let pg = palloc().newpage(&mut KMem, true, a, false);
-        let mut segs = SEGS.ilock();
-        let s = segs.get_mut(sid);
-        let idx = (a - s.base) / BY2PG;
-        if let Some(old) = s.map.insert(idx, pg) {
-            palloc().with(|pa| pa.putpage(old));
-        }
-        drop(segs);
+        segpage(sid, a, pg);
         a -= BY2PG;
     }
     let segs = SEGS.ilock();
@@ -705,13 +660,12 @@ pub fn exec(ureg: &mut Ureg, name: &str, argv: Vec<Vec<u8>>) -> Result<i64> {
         // The stack's pages from the new stack pointer up.
         let sid = ntab[SSEG].unwrap();
         let mut a = stack.sp & !(BY2PG - 1);
-        let mut segs = SEGS.ilock();
         while a < USTKTOP {
             let mut page = [0u8; BY2PG as usize];
             let lo = a.max(stack.sp);
             let src = &stack.image[(lo - stack.sp) as usize..(a + BY2PG - stack.sp) as usize];
             page[(lo - a) as usize..].copy_from_slice(src);
-            fillpage(&mut segs, sid, a, &page);
+            fillpage(sid, a, &page);
             a += BY2PG;
         }
         Ok(())
